@@ -1,0 +1,3 @@
+/* STUB */
+#include "conf/conf.h"
+void validate_lb(struct cf_ctx *c) { (void)c; }
