@@ -1,0 +1,3 @@
+/* STUB */
+int vrrp_timer_stub(void);
+int vrrp_timer_stub(void) { return 0; }
