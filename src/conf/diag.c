@@ -11,8 +11,10 @@ void diag_init(struct diag_list *d)
 
 void diag_clear(struct diag_list *d)
 {
-	for (size_t i = 0; i < d->n; i++)
+	for (size_t i = 0; i < d->n; i++) {
 		free(d->v[i].msg);
+		free((char *)d->v[i].loc.file);
+	}
 	free(d->v);
 	diag_init(d);
 }
@@ -20,6 +22,17 @@ void diag_clear(struct diag_list *d)
 void diag_add(struct diag_list *d, enum diag_sev sev, const struct cf_loc *loc,
 	      const char *fmt, ...)
 {
+	if (sev == DIAG_WARNING) {
+		d->warnings++;
+	} else {
+		d->errors++;
+		if (sev == DIAG_FATAL)
+			d->fatal = true;
+	}
+	/* A garbage input can produce millions of errors: past the limit they
+	 * are still counted (the exit code stays right) but not kept. */
+	if (d->n > DIAG_MAX_KEPT)
+		return;
 	if (d->n == d->cap) {
 		size_t ncap = d->cap ? d->cap * 2 : 16;
 		struct diag *nv = realloc(d->v, ncap * sizeof(*nv));
@@ -31,18 +44,21 @@ void diag_add(struct diag_list *d, enum diag_sev sev, const struct cf_loc *loc,
 	struct diag *g = &d->v[d->n++];
 	g->sev = sev;
 	g->loc = loc ? *loc : (struct cf_loc){ NULL, 0 };
+	/* The list keeps its own copy of the file name: a configuration that
+	 * fails to load frees its arena (where file names live) before the
+	 * caller prints the diagnostics. */
+	if (g->loc.file && !(g->loc.file = strdup(g->loc.file)))
+		abort();
+	if (d->n > DIAG_MAX_KEPT) {
+		if (!(g->msg = strdup("too many diagnostics; the rest are not shown")))
+			abort();
+		return;
+	}
 	va_list ap;
 	va_start(ap, fmt);
 	if (vasprintf(&g->msg, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	if (sev == DIAG_WARNING) {
-		d->warnings++;
-	} else {
-		d->errors++;
-		if (sev == DIAG_FATAL)
-			d->fatal = true;
-	}
 }
 
 const char *diag_format(const struct diag *g, char *buf, size_t len)

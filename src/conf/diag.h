@@ -27,7 +27,7 @@ enum diag_sev {
 
 struct diag {
 	enum diag_sev sev;
-	struct cf_loc loc;
+	struct cf_loc loc; /* loc.file: a heap copy owned by the list */
 	char *msg; /* heap string owned by the list */
 };
 
@@ -41,6 +41,10 @@ struct diag_list {
 	 * is off (keepalived's -t exit code 5). */
 	bool script_insecure;
 };
+
+/* diag_add() keeps this many diagnostics, then one "too many" note; the
+ * counters above still count every one. */
+#define DIAG_MAX_KEPT 10000
 
 void diag_init(struct diag_list *d);
 void diag_clear(struct diag_list *d);

@@ -18,6 +18,10 @@ struct cf_read_opts {
 	const char *config_id;
 	/* `-e`: an include that matches no file is an error, not ignored. */
 	bool all_config;
+	/* Seed for ${_RANDOM}; 0 seeds from the clock (keepalived's default).
+	 * keepalived's `random_seed` keyword cannot feed this: it is read
+	 * after the text it would affect has been expanded. */
+	unsigned long random_seed;
 };
 
 /* Reads `path` and everything it includes.  Returns the first top-level

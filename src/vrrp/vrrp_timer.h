@@ -1,0 +1,50 @@
+/* VRRP timer arithmetic (RFC 3768 §6.1, RFC 5798 / RFC 9568 §6.1), pure.
+ *
+ * Every duration here is in MICROSECONDS so that sub-centisecond differences
+ * survive: with 1 cs adverts, truncating Skew_Time to whole centiseconds would
+ * make backups of different priorities time out at the same instant and change
+ * who wins the race.  Rounding rule: products are computed exactly in 64-bit
+ * integers and the single division by 256 TRUNCATES to whole microseconds. */
+#ifndef HALO_VRRP_TIMER_H
+#define HALO_VRRP_TIMER_H
+
+#include <stdint.h>
+
+#define VRRP_USEC_PER_SEC 1000000ULL
+#define VRRP_USEC_PER_CS 10000ULL
+
+/* RFC default: Master_Down_Interval counts three missed adverts. */
+#define VRRP_DOWN_TIMER_ADVERTS 3
+
+/* Field limits: v2 Adver Int is 8 bits of seconds; v3 Max Adver Int is 12
+ * bits of centiseconds, 0 being invalid in both. */
+#define VRRP_V2_ADVER_INT_MAX 255
+#define VRRP_V3_ADVER_INT_MAX 4095
+
+static inline uint64_t vrrp_cs_to_us(uint32_t cs) { return (uint64_t)cs * VRRP_USEC_PER_CS; }
+static inline uint64_t vrrp_s_to_us(uint32_t s) { return (uint64_t)s * VRRP_USEC_PER_SEC; }
+/* Truncating conversions back (for display). */
+static inline uint64_t vrrp_us_to_cs(uint64_t us) { return us / VRRP_USEC_PER_CS; }
+static inline uint64_t vrrp_us_to_s(uint64_t us) { return us / VRRP_USEC_PER_SEC; }
+
+/* Skew_Time in µs.
+ * v2 (RFC 3768): (256 - Priority) / 256 seconds, independent of the interval.
+ * v3 (RFC 9568): ((256 - Priority) * Master_Adver_Interval) / 256.
+ * Any version other than 2 is treated as 3. */
+uint64_t vrrp_skew_time_us(unsigned version, uint8_t priority, uint64_t master_adver_int_us);
+
+/* Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time, in µs. */
+uint64_t vrrp_master_down_interval_us(unsigned version, uint8_t priority,
+				      uint64_t master_adver_int_us);
+
+/* The same with keepalived's `down_timer_adverts` N instead of 3 (a
+ * deviation from the RFCs; N = 0 is treated as 3). */
+uint64_t vrrp_master_down_interval_n_us(unsigned version, uint8_t priority,
+					uint64_t master_adver_int_us, unsigned adverts);
+
+/* Wire fields from a configured interval: rounded to the nearest unit and
+ * clamped to the field's valid range (v2: 1-255 s; v3: 1-4095 cs). */
+uint8_t vrrp_v2_adver_int_field(uint64_t interval_us);
+uint16_t vrrp_v3_adver_int_field(uint64_t interval_us);
+
+#endif
