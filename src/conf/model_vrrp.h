@@ -22,7 +22,12 @@
 #define TRI_UNSET (-1)
 
 enum vrrp_conf_state { VRRP_CONF_BACKUP, VRRP_CONF_MASTER };
-enum vrrp_auth_type { VRRP_AUTH_NONE, VRRP_AUTH_PASS, VRRP_AUTH_AH };
+/* Shared with vrrp/vrrp_pkt.h, which declares the same enum (the values
+ * are the wire values): whichever header comes first defines it. */
+#ifndef HALO_VRRP_AUTH_TYPE_DEFINED
+#define HALO_VRRP_AUTH_TYPE_DEFINED
+enum vrrp_auth_type { VRRP_AUTH_NONE = 0, VRRP_AUTH_PASS = 1, VRRP_AUTH_AH = 2 };
+#endif
 /* `brd` of an address: an address, `+` (host bits set) or `-` (cleared). */
 enum vip_brd { VIP_BRD_NONE, VIP_BRD_ADDR, VIP_BRD_SET, VIP_BRD_CLEAR };
 enum route_type {

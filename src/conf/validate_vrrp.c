@@ -16,6 +16,7 @@
 
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -227,7 +228,11 @@ static void check_preempt(struct cf_ctx *c, struct vrrp_instance_conf *v)
 static void check_interface_exists(struct cf_ctx *c, const char *ifname,
 				   const struct cf_loc *loc, const char *what)
 {
-	/* Interfaces come and go (VLANs, bonds created later): never an error. */
+	/* Interfaces come and go (VLANs, bonds created later): never an error,
+	 * and not even a warning when global_defs says so with
+	 * dynamic_interfaces, as keepalived does. */
+	if (c->cfg->global.dynamic_interfaces)
+		return;
 	if (ifname && !if_nametoindex(ifname))
 		diag_warn(c->d, loc, "%s: interface %s does not exist on this host", what, ifname);
 }
@@ -475,54 +480,132 @@ static bool vrid_conflict(const struct vrrp_instance_conf *a,
 	return addr_equal(&a->mcast_dst_ip, &b->mcast_dst_ip);
 }
 
+/* The cross-instance checks below sort instead of comparing every pair:
+ * a generated configuration with thousands of instances must load in
+ * milliseconds (bench/config-load).  Sorting by (key, position) keeps the
+ * reports identical to a pairwise scan: each later instance is compared
+ * with the earlier ones sharing its key, and the first of them is named. */
+
+static int cmp_vrid_key(const void *pa, const void *pb)
+{
+	const struct vrrp_instance_conf *a = *(const struct vrrp_instance_conf *const *)pa;
+	const struct vrrp_instance_conf *b = *(const struct vrrp_instance_conf *const *)pb;
+	if (a->vrid != b->vrid)
+		return a->vrid < b->vrid ? -1 : 1;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	int r = strcmp(a->interface ? a->interface : "", b->interface ? b->interface : "");
+	if (r)
+		return r;
+	return a < b ? -1 : a > b; /* file order inside a run */
+}
+
+static bool same_vrid_key(const struct vrrp_instance_conf *a,
+			  const struct vrrp_instance_conf *b)
+{
+	return a->vrid == b->vrid && a->family == b->family &&
+	       !strcmp(a->interface ? a->interface : "", b->interface ? b->interface : "");
+}
+
 static void check_duplicates(struct cf_ctx *c, struct vrrp_model *m)
 {
-	for (size_t j = 0; j < m->instances.n; j++) {
-		struct vrrp_instance_conf *b = &m->instances.v[j];
-		for (size_t i = 0; i < j && b->vrid; i++) {
-			const struct vrrp_instance_conf *a = &m->instances.v[i];
-			if (a->invalid || !vrid_conflict(a, b))
+	size_t n = m->instances.n;
+	if (n < 2)
+		return;
+	struct vrrp_instance_conf **v = arena_alloc(c->a, n * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = &m->instances.v[i];
+	qsort(v, n, sizeof(*v), cmp_vrid_key);
+	/* Runs of one key are tiny (a clash is a mistake), so the pairwise
+	 * scan inside a run costs nothing.  Reports are collected per
+	 * instance, then emitted in file order as the pairwise scan did. */
+	const struct vrrp_instance_conf **clash = arena_alloc(c->a, n * sizeof(*clash));
+	for (size_t r = 0; r < n;) {
+		size_t e = r + 1;
+		while (e < n && same_vrid_key(v[r], v[e]))
+			e++;
+		for (size_t j = r + 1; j < e; j++) {
+			if (!v[j]->vrid || !v[j]->interface)
 				continue;
-			diag_err(c->d, &b->vrid_loc, "virtual_router_id %d on %s (%s) is already"
-				 " used by %s at %s:%d", b->vrid, b->interface, ipv(b->family),
-				 a->name, loc_file(&a->vrid_loc), a->vrid_loc.line);
-			b->invalid = true;
-			break;
+			for (size_t i = r; i < j; i++)
+				if (!v[i]->invalid && vrid_conflict(v[i], v[j])) {
+					/* Marked at once: a later clash with this one
+					 * is not reported, as keepalived skips it. */
+					clash[v[j] - m->instances.v] = v[i];
+					v[j]->invalid = true;
+					break;
+				}
 		}
+		r = e;
+	}
+	for (size_t j = 0; j < n; j++) {
+		struct vrrp_instance_conf *b = &m->instances.v[j];
+		const struct vrrp_instance_conf *a = clash[j];
+		if (!a)
+			continue;
+		diag_err(c->d, &b->vrid_loc, "virtual_router_id %d on %s (%s) is already"
+			 " used by %s at %s:%d", b->vrid, b->interface, ipv(b->family),
+			 a->name, loc_file(&a->vrid_loc), a->vrid_loc.line);
 	}
 }
 
-static const struct vip_conf *find_vip(const struct vrrp_instance_conf *a,
-				       const struct halo_addr *addr)
+struct vip_ref {
+	const struct vip_conf *vip;
+	size_t inst; /* index of the instance */
+	size_t seq;  /* position in file order */
+};
+
+static int cmp_vip_ref(const void *pa, const void *pb)
 {
-	const vip_vec *vecs[] = { &a->vips, &a->evips };
-	for (int k = 0; k < 2; k++)
-		for (size_t i = 0; i < vecs[k]->n; i++)
-			if (addr_equal(&vecs[k]->v[i].prefix.addr, addr))
-				return &vecs[k]->v[i];
-	return NULL;
+	const struct vip_ref *a = pa, *b = pb;
+	int r = addr_cmp(&a->vip->prefix.addr, &b->vip->prefix.addr);
+	if (r)
+		return r;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 static void check_shared_vips(struct cf_ctx *c, const struct vrrp_model *m)
 {
-	for (size_t j = 1; j < m->instances.n; j++) {
-		const struct vrrp_instance_conf *b = &m->instances.v[j];
-		const vip_vec *vecs[] = { &b->vips, &b->evips };
+	size_t total = 0;
+	for (size_t i = 0; i < m->instances.n; i++)
+		total += m->instances.v[i].vips.n + m->instances.v[i].evips.n;
+	if (total < 2)
+		return;
+	struct vip_ref *refs = arena_alloc(c->a, total * sizeof(*refs));
+	size_t n = 0;
+	for (size_t i = 0; i < m->instances.n; i++) {
+		const vip_vec *vecs[] = { &m->instances.v[i].vips, &m->instances.v[i].evips };
 		for (int k = 0; k < 2; k++)
-			for (size_t x = 0; x < vecs[k]->n; x++) {
-				const struct vip_conf *p = &vecs[k]->v[x];
-				for (size_t i = 0; i < j; i++) {
-					const struct vip_conf *q = find_vip(&m->instances.v[i],
-									    &p->prefix.addr);
-					if (!q)
-						continue;
-					char buf[HALO_ADDRSTRLEN];
-					diag_warn(c->d, &p->loc, "%s is also configured in %s at %s:%d",
-						  addr_format(&p->prefix.addr, buf, sizeof(buf)),
-						  m->instances.v[i].name, loc_file(&q->loc), q->loc.line);
-					break;
-				}
-			}
+			for (size_t x = 0; x < vecs[k]->n; x++, n++)
+				refs[n] = (struct vip_ref){ &vecs[k]->v[x], i, n };
+	}
+	qsort(refs, n, sizeof(*refs), cmp_vip_ref);
+	/* For each address, the first entry in file order belongs to the
+	 * earliest instance; every entry of a later instance is reported
+	 * against that first one. */
+	const struct vip_ref **first = arena_alloc(c->a, n * sizeof(*first));
+	for (size_t r = 0; r < n;) {
+		size_t e = r + 1;
+		while (e < n && addr_equal(&refs[e].vip->prefix.addr, &refs[r].vip->prefix.addr))
+			e++;
+		for (size_t j = r + 1; j < e; j++)
+			if (refs[j].inst != refs[r].inst)
+				first[refs[j].seq] = &refs[r];
+		r = e;
+	}
+	/* Emit in file order (instance by instance, as written). */
+	struct vip_ref *byseq = arena_alloc(c->a, n * sizeof(*byseq));
+	for (size_t i = 0; i < n; i++)
+		byseq[refs[i].seq] = refs[i];
+	for (size_t s = 0; s < n; s++) {
+		const struct vip_ref *q = first[s];
+		if (!q)
+			continue;
+		const struct vip_conf *p = byseq[s].vip;
+		char buf[HALO_ADDRSTRLEN];
+		diag_warn(c->d, &p->loc, "%s is also configured in %s at %s:%d",
+			  addr_format(&p->prefix.addr, buf, sizeof(buf)),
+			  m->instances.v[q->inst].name, loc_file(&q->vip->loc), q->vip->loc.line);
 	}
 }
 

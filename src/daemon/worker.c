@@ -296,6 +296,8 @@ static int start_engine(struct worker *w)
 	int r = w->o->child == CLI_CHILD_VRRP ? vrrp_child_main(&w->env) : lb_child_main(&w->env);
 	if (r < 0 || !w->env.ops) {
 		log_error("the %s engine could not start", w->name);
+		if (w->env.ops && w->env.ops->destroy && w->env.engine)
+			w->env.ops->destroy(w->env.engine);
 		return -1;
 	}
 	w->engine_started = true;

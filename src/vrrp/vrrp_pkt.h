@@ -26,11 +26,16 @@
 #define VRRP_PKT_MAX (VRRP_HDR_LEN + VRRP_MAX_ADDRS * 16)
 
 /* v2 Auth Type (RFC 3768 §5.3.6; keepalived: none, PASS, AH). */
+/* conf/model_vrrp.h declares the same enum (same names and values, the
+ * wire values): whichever header comes first defines it. */
+#ifndef HALO_VRRP_AUTH_TYPE_DEFINED
+#define HALO_VRRP_AUTH_TYPE_DEFINED
 enum vrrp_auth_type {
 	VRRP_AUTH_NONE = 0,
 	VRRP_AUTH_PASS = 1,
 	VRRP_AUTH_AH = 2,
 };
+#endif
 
 /* Bits for vrrp_rx_ctx.versions. */
 #define VRRP_VER2_BIT (1u << 2)

@@ -89,6 +89,7 @@ class Halod:
         return self
 
     def stop(self):
+        """Stops the daemon; returns everything it printed."""
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
@@ -96,7 +97,9 @@ class Halod:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(STOP_TIMEOUT)
+        out = self.output()
         self.log.close()
+        return out
 
 
 @pytest.fixture
@@ -118,8 +121,12 @@ def halod(halod_bin, workdir):
         return h.wait_ready() if ready else h
 
     yield start
-    for h in daemons:
-        h.stop()
+    outputs = [h.stop() for h in daemons]
+    # Under a sanitizer build, a memory error anywhere in the exchange
+    # surfaces here even when every reply looked right.
+    for out in outputs:
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            assert marker not in out, out
 
 
 def connect(path):

@@ -101,7 +101,8 @@ def request(sock_path, cmd, args=None, timeout=IO_TIMEOUT):
 class Halod:
     """One halod started by a test, in its own session and namespace."""
 
-    def __init__(self, binary, workdir, config=VRRP_ONLY, extra=(), name="h", fork=False):
+    def __init__(self, binary, workdir, config=VRRP_ONLY, extra=(), name="h", fork=False,
+                 env=None):
         self.dir = pathlib.Path(workdir)
         self.conf = self.dir / f"{name}.conf"
         if not self.conf.exists():
@@ -119,7 +120,8 @@ class Halod:
         # sh execs halod, so the pid we hold is halod's own.
         self.proc = subprocess.Popen(["unshare", "-n", "sh", "-c", 'exec "$@"', "sh"] + argv,
                                      stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True,
+                                     env={**os.environ, **(env or {})})
         self.pid = self.proc.pid
         self.started_pids = {self.pid}
 
@@ -226,6 +228,35 @@ def test_children_write_and_lock_their_pid_files(halod_bin, workdir, daemons):
     assert st["subsystems"]["vrrp"]["instances"] == 1
     assert st["subsystems"]["lb"]["instances"] == 1
     assert st["subsystems"]["lb"]["subsystem"] == "lb"
+    assert list(st["subsystems"]) == ["vrrp", "lb"]
+
+
+def test_reload_starts_a_newly_configured_subsystem(halod_bin, workdir, daemons):
+    d = start(daemons, halod_bin, workdir)
+    st = d.wait_ready()
+    assert [c["name"] for c in st["children"]] == ["vrrp"]
+    d.conf.write_text(BOTH)
+    os.kill(d.pid, signal.SIGHUP)
+    st = d.wait_ready(children=("vrrp", "lb"))
+    assert [c["name"] for c in st["children"]] == ["vrrp", "lb"]
+    assert st["subsystems"]["lb"]["instances"] == 1
+    assert st["last_reload"]["ok"] is True
+
+
+def test_dump_signals_are_forwarded(halod_bin, workdir, daemons):
+    d = start(daemons, halod_bin, workdir, config=BOTH)
+    st = d.wait_ready(children=("vrrp", "lb"))
+    pids = {c["name"]: c["pid"] for c in st["children"]}
+    os.kill(d.pid, signal.SIGUSR2)
+    os.kill(d.pid, signal.SIGUSR1)
+    # Until the engines have dumps, each child says so in the log.
+    wait_for(lambda: f"halod[vrrp][{pids['vrrp']}]: notice: signal {int(signal.SIGUSR2)}:"
+             in d.output(), IO_TIMEOUT, "the VRRP child to get SIGUSR2")
+    wait_for(lambda: f"halod[lb][{pids['lb']}]: notice: signal {int(signal.SIGUSR1)}:"
+             in d.output(), IO_TIMEOUT, "the LB child to get SIGUSR1")
+    # SIGUSR2 is for the VRRP child only.
+    assert f"halod[lb][{pids['lb']}]: notice: signal {int(signal.SIGUSR2)}:" not in d.output()
+    assert {c["pid"] for c in d.status()["children"]} == set(pids.values())
 
 
 def test_status_schema(halod_bin, workdir, daemons):
@@ -474,3 +505,32 @@ def test_config_test_exit_codes(halod_bin, workdir, config, code):
                         text=True, timeout=IO_TIMEOUT)
     assert r2.returncode == code
     assert out.read_text() == r.stderr
+
+
+def test_systemd_notifications(halod_bin, workdir, daemons):
+    path = os.path.join(workdir, "notify")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as ns:
+        ns.bind(path)
+        ns.settimeout(IO_TIMEOUT)
+
+        def expect(pred, what):
+            """Reads notifications until one has a line matching `pred`."""
+            end = time.monotonic() + IO_TIMEOUT
+            while time.monotonic() < end:
+                lines = ns.recv(4096).decode().split("\n")
+                if any(pred(l) for l in lines):
+                    return lines
+            raise AssertionError(f"no {what} notification")
+
+        d = start(daemons, halod_bin, workdir, env={"NOTIFY_SOCKET": path})
+        expect(lambda l: l == "READY=1", "READY=1")
+        lines = expect(lambda l: l.startswith("STATUS="), "STATUS=")
+        assert any("vrrp pid" in l for l in lines), lines
+        d.wait_ready()
+        os.kill(d.pid, signal.SIGHUP)
+        lines = expect(lambda l: l == "RELOADING=1", "RELOADING=1")
+        assert any(l.startswith("MONOTONIC_USEC=") for l in lines), lines
+        expect(lambda l: l == "READY=1", "READY=1 after the reload")
+        os.kill(d.pid, signal.SIGTERM)
+        expect(lambda l: l == "STOPPING=1", "STOPPING=1")
+        assert d.proc.wait(timeout=5) == 0

@@ -1,0 +1,225 @@
+/* The VRRP engine: the one root object of the VRRP child.  It owns the
+ * rtnetlink handle (addresses, link events), the GARP/NA sender, the raw
+ * sockets and the instances; it implements the shell's hooks (reload as a
+ * diff, status, orderly stop). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "core/log.h"
+#include "vrrp/vrrp_instance.h"
+
+static bool runnable(const struct vrrp_instance_conf *c)
+{
+	return !c->invalid && c->interface && c->vrid > 0 &&
+	       (c->family == AF_INET || c->family == AF_INET6);
+}
+
+static void link_insts(struct vrrp_engine *eng, struct vrrp_inst *v)
+{
+	struct vrrp_inst **pp = &eng->insts;
+	while (*pp)
+		pp = &(*pp)->next;
+	v->next = NULL;
+	*pp = v;
+}
+
+static void start_instances(struct vrrp_engine *eng)
+{
+	const struct vrrp_model *m = &eng->cfg->vrrp;
+	for (size_t i = 0; i < m->instances.n; i++) {
+		const struct vrrp_instance_conf *c = &m->instances.v[i];
+		if (!runnable(c)) {
+			log_warn_i(c->name, "has configuration errors: not started");
+			continue;
+		}
+		struct vrrp_inst *v = vrrp_inst_new(eng, c);
+		link_insts(eng, v);
+		vrrp_inst_start(v);
+	}
+}
+
+/* ---- link monitoring --------------------------------------------------- */
+
+static void link_event(struct vrrp_engine *eng, const struct rtnl_link *l, bool deleted)
+{
+	for (struct vrrp_inst *v = eng->insts; v; v = v->next) {
+		if (v->ifindex == l->ifindex && v->ifindex)
+			vrrp_inst_link_changed(v, !deleted && rtnl_link_usable(l));
+	}
+}
+
+static void addr_event(struct vrrp_engine *eng, const struct rtnl_addr *a)
+{
+	/* An instance waiting for a source address may now have one. */
+	for (struct vrrp_inst *v = eng->insts; v; v = v->next)
+		if (v->ifindex == a->ifindex && !addr_is_set(&v->primary))
+			vrrp_inst_link_changed(v, v->link_usable);
+}
+
+static void on_rtnl_event(const struct rtnl_event *ev, void *arg)
+{
+	struct vrrp_engine *eng = arg;
+	switch (ev->kind) {
+	case RTNL_EV_NEWLINK:
+		link_event(eng, &ev->link, false);
+		break;
+	case RTNL_EV_DELLINK:
+		link_event(eng, &ev->link, true);
+		break;
+	case RTNL_EV_NEWADDR:
+		addr_event(eng, &ev->addr);
+		break;
+	default:
+		break;
+	}
+}
+
+/* After an event overflow, read the state of every interface again. */
+static void resync_links(struct vrrp_engine *eng)
+{
+	for (struct vrrp_inst *v = eng->insts; v; v = v->next) {
+		struct rtnl_link l;
+		if (!v->ifindex)
+			continue;
+		bool ok = rtnl_link_get(&eng->rtnl, v->ifindex, &l) == 0;
+		vrrp_inst_link_changed(v, ok && rtnl_link_usable(&l));
+	}
+}
+
+static void on_rtnl_readable(uv_poll_t *p, int status, int events)
+{
+	struct vrrp_engine *eng = p->data;
+	(void)events;
+	if (status < 0 || eng->stopping)
+		return;
+	int r = rtnl_events_read(&eng->rtnl, on_rtnl_event, eng);
+	if (r == -ENOBUFS)
+		resync_links(eng);
+}
+
+/* ---- reload ----------------------------------------------------------------- */
+
+/* keepalived matches a running instance to the new file by VRID, family
+ * and interface, not by name: renaming one does not flap it. */
+static bool same_instance(const struct vrrp_instance_conf *a, const struct vrrp_instance_conf *b)
+{
+	return a->vrid == b->vrid && a->family == b->family &&
+	       strcmp(a->interface, b->interface) == 0;
+}
+
+static struct vrrp_inst *take_match(struct vrrp_inst **old, const struct vrrp_instance_conf *c)
+{
+	for (struct vrrp_inst **pp = old; *pp; pp = &(*pp)->next)
+		if (same_instance((*pp)->conf, c)) {
+			struct vrrp_inst *v = *pp;
+			*pp = v->next;
+			v->next = NULL;
+			return v;
+		}
+	return NULL;
+}
+
+static void vrrp_reload(void *engine, const struct halo_config *newcfg)
+{
+	struct vrrp_engine *eng = engine;
+	struct vrrp_inst *old = eng->insts;
+	eng->insts = NULL;
+	eng->cfg = newcfg;
+	const struct vrrp_model *m = &newcfg->vrrp;
+	unsigned kept = 0, added = 0, removed = 0;
+	for (size_t i = 0; i < m->instances.n; i++) {
+		const struct vrrp_instance_conf *c = &m->instances.v[i];
+		if (!runnable(c))
+			continue;
+		struct vrrp_inst *v = take_match(&old, c);
+		if (v) {
+			vrrp_inst_reconf(v, c);
+			link_insts(eng, v);
+			kept++;
+			continue;
+		}
+		v = vrrp_inst_new(eng, c);
+		link_insts(eng, v);
+		vrrp_inst_start(v);
+		added++;
+	}
+	while (old) {
+		struct vrrp_inst *v = old;
+		old = v->next;
+		log_info_i(v->conf->name, "removed from the configuration: stopping");
+		vrrp_inst_stop(v, false);
+		removed++;
+	}
+	log_info("VRRP reload: %u kept, %u added, %u removed", kept, added, removed);
+}
+
+/* ---- hooks ------------------------------------------------------------------ */
+
+static void vrrp_status(void *engine, json_object *result)
+{
+	vrrp_status_fill(engine, result);
+}
+
+static void vrrp_stop(void *engine, void (*done)(struct engine_env *env))
+{
+	struct vrrp_engine *eng = engine;
+	eng->stopping = true;
+	/* Masters resign (priority 0, VIPs released unless -V) at once; the
+	 * sends are non-blocking, so nothing here waits. */
+	while (eng->insts) {
+		struct vrrp_inst *v = eng->insts;
+		eng->insts = v->next;
+		vrrp_inst_stop(v, eng->env->dont_release);
+	}
+	if (eng->rtnl_poll_on && !uv_is_closing((uv_handle_t *)&eng->rtnl_poll))
+		uv_close((uv_handle_t *)&eng->rtnl_poll, NULL);
+	eng->rtnl_poll_on = false;
+	done(eng->env);
+}
+
+static void vrrp_destroy(void *engine)
+{
+	struct vrrp_engine *eng = engine;
+	if (eng->rtnl_ok)
+		rtnl_close(&eng->rtnl);
+	if (eng->garp_ok)
+		garp_sender_close(&eng->garp);
+	free(eng);
+}
+
+const struct engine_ops vrrp_engine_ops = {
+	.reload = vrrp_reload,
+	.status = vrrp_status,
+	.stop = vrrp_stop,
+	.destroy = vrrp_destroy,
+};
+
+struct vrrp_engine *vrrp_engine_new(struct engine_env *env)
+{
+	struct vrrp_engine *eng = calloc(1, sizeof(*eng));
+	if (!eng)
+		abort();
+	eng->env = env;
+	eng->loop = env->loop;
+	eng->cfg = env->cfg;
+	/* Failover is judged against Master_Down_Interval to the millisecond:
+	 * the default 50 µs timer slack is the one delay we can remove. */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	if (rtnl_open(&eng->rtnl, RTNL_GRP_LINK | RTNL_GRP_ADDR4 | RTNL_GRP_ADDR6) < 0) {
+		log_error("rtnetlink: %s", rtnl_errmsg(&eng->rtnl));
+	} else {
+		eng->rtnl_ok = true;
+		uv_poll_init(eng->loop, &eng->rtnl_poll, rtnl_events_fd(&eng->rtnl));
+		eng->rtnl_poll.data = eng;
+		uv_poll_start(&eng->rtnl_poll, UV_READABLE, on_rtnl_readable);
+		eng->rtnl_poll_on = true;
+	}
+	if (garp_sender_open(&eng->garp) < 0)
+		log_error("gratuitous ARP / NA: %s", eng->garp.err);
+	else
+		eng->garp_ok = true;
+	start_instances(eng);
+	return eng;
+}

@@ -1,0 +1,486 @@
+/* One VRRP instance at run time: glue between its state machine and the
+ * kernel.  Events come from the socket layer (adverts), the instance's own
+ * timer and the engine (link changes, reload, stop); the FSM's actions are
+ * carried out here, in the order it returns them. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "vrrp/vrrp_instance.h"
+#include "vrrp/vrrp_timer.h"
+
+static struct halo_addr group_addr(const struct vrrp_inst *v)
+{
+	if (addr_is_set(&v->conf->mcast_dst_ip))
+		return v->conf->mcast_dst_ip;
+	if (v->conf->family == AF_INET) {
+		struct halo_addr g4 = { .family = AF_INET };
+		g4.v4.s_addr = htonl(0xe0000012); /* 224.0.0.18 */
+		return g4;
+	}
+	struct halo_addr g = { .family = AF_INET6 };
+	g.v6.s6_addr[0] = 0xff;
+	g.v6.s6_addr[1] = 0x02;
+	g.v6.s6_addr[15] = 0x12;
+	return g;
+}
+
+/* ---- the precise timer ---------------------------------------------------- */
+
+static void rearm(struct vrrp_inst *v)
+{
+	uint64_t d = vrrp_fsm_next_deadline(&v->fsm);
+	if (d == v->armed_us || v->tfd < 0)
+		return;
+	struct itimerspec its = { 0 };
+	if (d) {
+		its.it_value.tv_sec = (time_t)(d / 1000000u);
+		its.it_value.tv_nsec = (long)(d % 1000000u) * 1000;
+	}
+	if (timerfd_settime(v->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+		log_error_i(v->conf->name, "cannot arm the timer: %s", strerror(errno));
+	v->armed_us = d;
+}
+
+static void on_timer(uv_poll_t *p, int status, int events)
+{
+	struct vrrp_inst *v = p->data;
+	uint64_t expirations;
+	(void)status;
+	(void)events;
+	if (read(v->tfd, &expirations, sizeof(expirations)) < 0)
+		return;
+	uint64_t now = clock_mono_us();
+	if (v->armed_us && now >= v->armed_us) {
+		uint64_t late = now - v->armed_us;
+		v->tstats.fires++;
+		v->tstats.late_sum_us += late;
+		if (late > v->tstats.late_max_us)
+			v->tstats.late_max_us = late;
+	}
+	v->armed_us = 0;
+	struct vrrp_event ev = { 0 };
+	if (v->fsm.master_down_timer_us && v->fsm.master_down_timer_us <= now) {
+		ev.type = VRRP_EV_MASTER_DOWN_TIMER;
+		vrrp_inst_event(v, &ev);
+	}
+	if (v->fsm.adver_timer_us && v->fsm.adver_timer_us <= now) {
+		ev.type = VRRP_EV_ADVER_TIMER;
+		vrrp_inst_event(v, &ev);
+	}
+	rearm(v);
+}
+
+/* ---- sending ---------------------------------------------------------------- */
+
+/* PASS data: the password, zero padded to 8 bytes (not NUL terminated). */
+static void pass_copy(uint8_t out[VRRP_AUTH_DATA_LEN], const char *pass)
+{
+	size_t n = strlen(pass);
+	memset(out, 0, VRRP_AUTH_DATA_LEN);
+	memcpy(out, pass, n < VRRP_AUTH_DATA_LEN ? n : VRRP_AUTH_DATA_LEN);
+}
+
+static void fill_advert(const struct vrrp_inst *v, uint8_t priority, struct vrrp_adv *adv)
+{
+	const struct vrrp_instance_conf *c = v->conf;
+	memset(adv, 0, sizeof(*adv));
+	adv->version = (uint8_t)c->version;
+	adv->vrid = (uint8_t)c->vrid;
+	adv->priority = priority;
+	adv->family = (sa_family_t)c->family;
+	for (size_t i = 0; i < c->vips.n && adv->count < VRRP_MAX_ADDRS; i++)
+		if (c->vips.v[i].prefix.addr.family == c->family)
+			adv->addrs[adv->count++] = c->vips.v[i].prefix.addr;
+	if (c->version == 2) {
+		adv->adver_int = vrrp_v2_adver_int_field(c->advert_int_us);
+		adv->auth_type = (uint8_t)(c->auth_type == VRRP_AUTH_PASS ? VRRP_AUTH_PASS : 0);
+		if (c->auth_type == VRRP_AUTH_PASS && c->auth_pass)
+			pass_copy(adv->auth_data, c->auth_pass);
+	} else {
+		adv->max_adver_int = vrrp_v3_adver_int_field(c->advert_int_us);
+	}
+}
+
+static void send_one(struct vrrp_inst *v, const struct vrrp_adv *adv,
+		     const struct halo_addr *dst, int ttl)
+{
+	struct vrrp_tx_opts o = { .family = (sa_family_t)v->conf->family, .src = v->primary,
+				  .dst = *dst, .v3_csum_msg = v->conf->v3_checksum_as_v2 };
+	uint8_t buf[VRRP_PKT_MAX];
+	ssize_t n = vrrp_pkt_encode(adv, &o, buf, sizeof(buf));
+	if (n < 0) {
+		v->send_errors++;
+		return;
+	}
+	int r = vrrp_sock_send(v->sock, buf, (size_t)n, &v->primary, dst, ttl);
+	if (r < 0) {
+		/* Logged once per run of failures, not per advert. */
+		if (v->send_errors++ == 0)
+			log_warn_i(v->conf->name, "cannot send an advert: %s", strerror(-r));
+	}
+}
+
+static void send_advert(struct vrrp_inst *v, uint8_t priority)
+{
+	if (!v->sock)
+		return;
+	struct vrrp_adv adv;
+	fill_advert(v, priority, &adv);
+	const struct vrrp_instance_conf *c = v->conf;
+	if (c->unicast_peers.n) {
+		for (size_t i = 0; i < c->unicast_peers.n; i++)
+			send_one(v, &adv, &c->unicast_peers.v[i].addr,
+				 c->unicast_ttl > 0 ? c->unicast_ttl : VRRP_TTL);
+	} else {
+		struct halo_addr g = group_addr(v);
+		send_one(v, &adv, &g, VRRP_TTL);
+	}
+}
+
+/* ---- actions ---------------------------------------------------------------- */
+
+static void notify(struct vrrp_inst *v, const struct vrrp_action *a)
+{
+	v->last_wall = time(NULL);
+	v->last_from = a->prev_state;
+	v->last_to = a->state;
+	v->last_reason = a->reason;
+	log_info_i(v->conf->name, "%s -> %s (%s)", vrrp_state_str(a->prev_state),
+		   vrrp_state_str(a->state), vrrp_reason_str(a->reason));
+	if (a->prev_state == VRRP_STATE_MASTER)
+		vrrp_garp_stop(v);
+}
+
+static void apply(struct vrrp_inst *v, const struct vrrp_actions *acts)
+{
+	for (size_t i = 0; i < acts->n; i++) {
+		const struct vrrp_action *a = &acts->v[i];
+		switch (a->type) {
+		case VRRP_ACT_SEND_ADVERT:
+			send_advert(v, v->fsm.priority);
+			break;
+		case VRRP_ACT_SEND_ADVERT_PRIO0:
+			send_advert(v, VRRP_PRIO_STOP);
+			break;
+		case VRRP_ACT_ADD_VIPS:
+			vrrp_vips_all(v, true);
+			break;
+		case VRRP_ACT_REMOVE_VIPS:
+			/* -V: leave the kernel state as it is on the way out. */
+			if (!(v->eng->stopping && v->eng->env->dont_release))
+				vrrp_vips_all(v, false);
+			break;
+		case VRRP_ACT_SEND_GARP:
+			vrrp_garp_start(v, a->garp);
+			break;
+		case VRRP_ACT_NOTIFY:
+			notify(v, a);
+			break;
+		default:
+			/* Timers: the FSM keeps the deadlines; rearm() follows them. */
+			break;
+		}
+	}
+}
+
+void vrrp_inst_event(struct vrrp_inst *v, const struct vrrp_event *ev)
+{
+	struct vrrp_actions acts;
+	if (vrrp_fsm_handle(&v->fsm, ev, clock_mono_us(), &acts))
+		apply(v, &acts);
+	else
+		log_debug_i(LOGC_VRRP, v->conf->name, "event %s ignored in %s",
+			    vrrp_event_str(ev->type), vrrp_state_str(v->fsm.state));
+	rearm(v);
+}
+
+/* ---- receiving -------------------------------------------------------------- */
+
+static void rx_ctx(const struct vrrp_inst *v, const struct halo_addr *src,
+		   const struct halo_addr *dst, int ttl, struct vrrp_v2_expect *v2,
+		   struct vrrp_rx_ctx *ctx)
+{
+	const struct vrrp_instance_conf *c = v->conf;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->family = (sa_family_t)c->family;
+	ctx->src = *src;
+	ctx->dst = *dst;
+	ctx->ttl = ttl;
+	ctx->is_multicast = addr_is_multicast(dst);
+	ctx->versions = c->version == 2 ? VRRP_VER2_BIT : VRRP_VER3_BIT;
+	ctx->v3_ipv4_csum = VRRP_CSUM_ACCEPT_EITHER;
+	ctx->vrid = (uint8_t)c->vrid;
+	if (c->version == 2 && c->family == AF_INET) {
+		memset(v2, 0, sizeof(*v2));
+		v2->auth_type = (uint8_t)(c->auth_type == VRRP_AUTH_PASS ? VRRP_AUTH_PASS : 0);
+		if (c->auth_type == VRRP_AUTH_PASS && c->auth_pass)
+			pass_copy(v2->auth_data, c->auth_pass);
+		v2->adver_int = vrrp_v2_adver_int_field(c->advert_int_us);
+		ctx->v2 = v2;
+	}
+	/* Unicast peers may be routed: keepalived's per-peer TTL range. */
+	for (size_t i = 0; !ctx->is_multicast && i < c->unicast_peers.n; i++)
+		if (addr_equal(&c->unicast_peers.v[i].addr, src)) {
+			ctx->check_ttl_range = true;
+			ctx->min_ttl = (uint8_t)c->unicast_peers.v[i].min_ttl;
+			ctx->max_ttl = (uint8_t)c->unicast_peers.v[i].max_ttl;
+		}
+}
+
+static bool addr_list_ok(struct vrrp_inst *v, const struct vrrp_adv *adv)
+{
+	struct halo_addr ours[VRRP_MAX_ADDRS];
+	struct vrrp_adv mine;
+	fill_advert(v, 0, &mine);
+	memcpy(ours, mine.addrs, sizeof(ours[0]) * mine.count);
+	return vrrp_adv_check_addrs(adv, ours, mine.count) == VRRP_DROP_NONE;
+}
+
+void vrrp_inst_rx(struct vrrp_inst *v, const uint8_t *msg, size_t len,
+		  const struct halo_addr *src, const struct halo_addr *dst, int ttl)
+{
+	struct vrrp_rx_ctx ctx;
+	struct vrrp_v2_expect v2;
+	static struct vrrp_adv adv; /* 4 KiB: kept off the stack; the loop is single-threaded */
+	if (addr_equal(src, &v->primary)) {
+		vrrp_rx_count_drop(&v->rx, VRRP_DROP_OWN);
+		return;
+	}
+	rx_ctx(v, src, dst, ttl, &v2, &ctx);
+	enum vrrp_drop r = vrrp_pkt_decode_count(msg, len, &ctx, &adv, &v->rx);
+	if (r != VRRP_DROP_NONE) {
+		log_debug_i(LOGC_VRRP, v->conf->name, "dropped advert: %s",
+			    vrrp_drop_reason_desc(r));
+		return;
+	}
+	if (v->conf->skip_check_adv_addr != 1 && adv.priority != VRRP_PRIO_STOP &&
+	    !addr_list_ok(v, &adv)) {
+		/* A MAY of RFC 3768 §7.1: logged and counted, never acted on. */
+		if (v->addr_list_mismatch++ == 0)
+			log_notice_i(v->conf->name, "advert address list differs from ours");
+		vrrp_rx_count_drop(&v->rx, VRRP_DROP_ADDR_LIST);
+	}
+	struct vrrp_event ev = { .type = VRRP_EV_ADV_RECEIVED };
+	ev.adv.priority = adv.priority;
+	ev.adv.src = *src;
+	ev.adv.interval_us = vrrp_adv_interval_us(&adv);
+	vrrp_inst_event(v, &ev);
+}
+
+/* ---- life cycle ------------------------------------------------------------- */
+
+static void fsm_config(const struct vrrp_instance_conf *c, const struct halo_addr *primary,
+		       struct vrrp_fsm_config *fc)
+{
+	vrrp_fsm_config_default(fc);
+	fc->version = (uint8_t)c->version;
+	fc->priority = (uint8_t)c->priority;
+	fc->adver_int_us = c->version == 2
+		? vrrp_s_to_us(vrrp_v2_adver_int_field(c->advert_int_us))
+		: vrrp_cs_to_us(vrrp_v3_adver_int_field(c->advert_int_us));
+	fc->primary = *primary;
+	fc->preempt = !c->nopreempt;
+	fc->preempt_delay_us = c->preempt_delay_us;
+	fc->init_master = c->state == VRRP_CONF_MASTER;
+	fc->lower_prio_readvert = c->lower_prio_no_advert != 1;
+	fc->higher_prio_send_advert = c->higher_prio_send_advert == 1;
+	if (c->down_timer_adverts > 0)
+		fc->down_timer_adverts = (uint8_t)c->down_timer_adverts;
+}
+
+struct vrrp_inst *vrrp_inst_new(struct vrrp_engine *eng, const struct vrrp_instance_conf *c)
+{
+	struct vrrp_inst *v = calloc(1, sizeof(*v));
+	if (!v)
+		abort();
+	v->eng = eng;
+	v->conf = c;
+	v->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (v->tfd < 0)
+		log_error_i(c->name, "cannot create a timer: %s", strerror(errno));
+	else {
+		uv_poll_init(eng->loop, &v->tpoll, v->tfd);
+		v->tpoll.data = v;
+		uv_poll_start(&v->tpoll, UV_READABLE, on_timer);
+		v->handles_open++;
+	}
+	uv_timer_init(eng->loop, &v->garp_timer);
+	uv_timer_init(eng->loop, &v->refresh_timer);
+	v->garp_timer.data = v->refresh_timer.data = v;
+	v->handles_open += 2;
+	return v;
+}
+
+/* Our source address: unicast_src_ip / mcast_src_ip when given, otherwise
+ * the interface's primary IPv4 address or its IPv6 link-local address. */
+struct primary_walk {
+	const struct vrrp_inst *v;
+	struct halo_addr found;
+};
+
+static bool is_vip(const struct vrrp_instance_conf *c, const struct halo_addr *a)
+{
+	for (size_t i = 0; i < c->vips.n; i++)
+		if (addr_equal(&c->vips.v[i].prefix.addr, a))
+			return true;
+	return false;
+}
+
+static int primary_cb(const struct rtnl_addr *a, void *arg)
+{
+	struct primary_walk *w = arg;
+	const struct halo_addr *ad = &a->prefix.addr;
+	if (is_vip(w->v->conf, ad))
+		return 0;
+	if (ad->family == AF_INET && !(a->flags & 0x01 /* IFA_F_SECONDARY */)) {
+		w->found = *ad;
+		return 1;
+	}
+	if (ad->family == AF_INET6 && addr_is_v6_linklocal(ad)) {
+		w->found = *ad;
+		return 1;
+	}
+	return 0;
+}
+
+static bool find_primary(struct vrrp_inst *v)
+{
+	const struct vrrp_instance_conf *c = v->conf;
+	if (addr_is_set(&c->unicast_src_ip) && c->unicast_src_ip.family == c->family) {
+		v->primary = c->unicast_src_ip;
+		return true;
+	}
+	if (addr_is_set(&c->mcast_src_ip) && c->mcast_src_ip.family == c->family) {
+		v->primary = c->mcast_src_ip;
+		return true;
+	}
+	struct primary_walk w = { .v = v };
+	if (v->eng->rtnl_ok && v->ifindex)
+		rtnl_addr_list(&v->eng->rtnl, v->ifindex, c->family, primary_cb, &w);
+	v->primary = w.found;
+	return addr_is_set(&w.found);
+}
+
+/* Looks the interface up and opens the socket; false when it is missing
+ * (the instance then waits in FAULT for it to appear). */
+static bool attach(struct vrrp_inst *v)
+{
+	struct rtnl_link l;
+	if (!v->eng->rtnl_ok || rtnl_link_get_by_name(&v->eng->rtnl, v->conf->interface, &l) < 0)
+		return false;
+	v->ifindex = l.ifindex;
+	memcpy(v->mac, l.mac, l.mac_len >= ARP_NA_MAC_LEN ? ARP_NA_MAC_LEN : 0);
+	v->link_usable = rtnl_link_usable(&l);
+	v->sock = vrrp_sock_get(v->eng, v->conf->family, v->ifindex, v->conf->interface);
+	return v->sock != NULL;
+}
+
+void vrrp_inst_start(struct vrrp_inst *v)
+{
+	const struct vrrp_instance_conf *c = v->conf;
+	bool ok = attach(v);
+	bool have_primary = ok && find_primary(v);
+	if (ok && !have_primary)
+		log_warn_i(c->name, "%s has no %s address to send from", c->interface,
+			   c->family == AF_INET ? "IPv4" : "IPv6 link-local");
+	if (!ok)
+		log_warn_i(c->name, "interface %s is missing: FAULT", c->interface);
+	if (ok && c->priority != VRRP_PRIO_OWNER)
+		vrrp_vips_cleanup_stale(v);
+	struct vrrp_fsm_config fc;
+	fsm_config(c, &v->primary, &fc);
+	vrrp_fsm_init(&v->fsm, &fc);
+	struct vrrp_event ev = { .type = VRRP_EV_STARTUP };
+	vrrp_inst_event(v, &ev);
+	if (!ok || !have_primary || !v->link_usable) {
+		ev.type = VRRP_EV_FAULT;
+		v->in_fault = true;
+		vrrp_inst_event(v, &ev);
+	}
+}
+
+void vrrp_inst_link_changed(struct vrrp_inst *v, bool usable)
+{
+	v->link_usable = usable;
+	if (!addr_is_set(&v->primary) && usable && find_primary(v))
+		v->fsm.cfg.primary = v->primary;
+	bool fault = !usable || !addr_is_set(&v->primary);
+	if (fault == v->in_fault)
+		return;
+	v->in_fault = fault;
+	log_info_i(v->conf->name, "interface %s %s", v->conf->interface,
+		   fault ? "is down: FAULT" : "is usable again");
+	struct vrrp_event ev = { .type = fault ? VRRP_EV_FAULT : VRRP_EV_FAULT_CLEARED };
+	vrrp_inst_event(v, &ev);
+}
+
+void vrrp_inst_reconf(struct vrrp_inst *v, const struct vrrp_instance_conf *c)
+{
+	const struct vrrp_instance_conf *old = v->conf;
+	if (v->vips_added)
+		vrrp_vips_reload(v, old, c);
+	v->conf = c;
+	/* Keep the state, the timers and the counters; take the new
+	 * parameters (the base priority through a PRIORITY_CHANGED event, so
+	 * a MASTER that now loses, or a BACKUP that now wins, acts at once). */
+	struct vrrp_fsm_config fc;
+	fsm_config(c, &v->primary, &fc);
+	fc.primary = v->fsm.cfg.primary;
+	uint8_t old_prio = v->fsm.cfg.priority;
+	v->fsm.cfg = fc;
+	v->fsm.cfg.priority = old_prio;
+	if (old_prio != (uint8_t)c->priority) {
+		v->fsm.cfg.priority = (uint8_t)c->priority;
+		struct vrrp_event ev = { .type = VRRP_EV_PRIORITY_CHANGED };
+		ev.prio.priority = (uint8_t)c->priority;
+		log_info_i(c->name, "priority %u -> %u", old_prio, c->priority);
+		vrrp_inst_event(v, &ev);
+	}
+}
+
+static void handle_closed(uv_handle_t *h)
+{
+	struct vrrp_inst *v = h->data;
+	if (--v->handles_open == 0) {
+		if (v->tfd >= 0)
+			close(v->tfd);
+		free(v);
+	}
+}
+
+static void close_handle(struct vrrp_inst *v, uv_handle_t *h)
+{
+	if (uv_is_closing(h)) {
+		/* Closed by the shell's final walk: nothing will call us back. */
+		v->handles_open--;
+		return;
+	}
+	uv_close(h, handle_closed);
+}
+
+void vrrp_inst_stop(struct vrrp_inst *v, bool keep_vips)
+{
+	(void)keep_vips; /* applied in apply() from the engine's flag */
+	struct vrrp_event ev = { .type = VRRP_EV_SHUTDOWN };
+	vrrp_inst_event(v, &ev);
+	vrrp_garp_stop(v);
+	vrrp_sock_put(v->sock);
+	v->sock = NULL;
+	v->conf = NULL;
+	unsigned n = v->handles_open;
+	if (v->tfd >= 0)
+		close_handle(v, (uv_handle_t *)&v->tpoll);
+	close_handle(v, (uv_handle_t *)&v->garp_timer);
+	close_handle(v, (uv_handle_t *)&v->refresh_timer);
+	if (n && v->handles_open == 0) {
+		if (v->tfd >= 0)
+			close(v->tfd);
+		free(v);
+	}
+}

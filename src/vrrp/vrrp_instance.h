@@ -1,0 +1,151 @@
+/* The VRRP child's runtime: the engine object (one per process), the raw
+ * VRRP sockets it shares between instances, and the instances themselves.
+ *
+ * The pure core (vrrp_fsm, vrrp_pkt, vrrp_timer) decides; this layer only
+ * carries its decisions out against the kernel: it feeds the state machine
+ * with events from sockets, timers and link changes, and performs the
+ * actions the machine returns (send adverts, add/remove VIPs, GARP/NA).
+ *
+ * Split by concern:
+ *   vrrp_engine.c    engine object, link monitoring, reload diff, stop
+ *   vrrp_instance.c  one instance: FSM glue, precise timer, adverts
+ *   vrrp_vip.c       VIPs and the GARP/NA schedule
+ *   vrrp_sock.c      raw IPPROTO_VRRP sockets and demultiplexing by VRID
+ *   vrrp_status.c    the status JSON
+ */
+#ifndef HALO_VRRP_VRRP_INSTANCE_H
+#define HALO_VRRP_VRRP_INSTANCE_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <uv.h>
+
+#include "conf/conf.h"
+#include "core/engine.h"
+#include "net/garp_send.h"
+#include "net/rtnl.h"
+#include "vrrp/vrrp_fsm.h"
+#include "vrrp/vrrp_pkt.h"
+
+struct vrrp_engine;
+struct vrrp_inst;
+
+/* One raw socket per (interface, family), shared by the instances on it. */
+struct vrrp_sock {
+	struct vrrp_engine *eng;
+	int family;
+	int ifindex;
+	char ifname[IFNAMSIZ];
+	int fd;
+	uv_poll_t poll;
+	unsigned refs;
+	/* Drops before an instance could be chosen (IP header, too short to
+	 * carry a VRID, unknown VRID). */
+	struct vrrp_rx_counters rx;
+	uint64_t recv_errors;
+	struct vrrp_sock *next;
+};
+
+/* Precision of the protocol timer: how late the timer fired, in µs. */
+struct vrrp_timer_stats {
+	uint64_t fires;
+	uint64_t late_sum_us;
+	uint64_t late_max_us;
+};
+
+struct vrrp_inst {
+	struct vrrp_engine *eng;
+	const struct vrrp_instance_conf *conf; /* points into the current config */
+	struct vrrp_fsm fsm;
+	struct vrrp_sock *sock;    /* NULL while the interface is missing */
+	int ifindex;
+	uint8_t mac[ARP_NA_MAC_LEN];
+	bool link_usable;
+	bool in_fault;             /* a FAULT event was fed and not cleared */
+	struct halo_addr primary;  /* our source address */
+	bool vips_added;
+	struct vrrp_rx_counters rx;
+	uint64_t send_errors;
+	uint64_t garp_sent, na_sent, garp_errors;
+	uint64_t addr_list_mismatch;
+	/* Protocol timer: a timerfd armed at the FSM's absolute deadline on
+	 * CLOCK_MONOTONIC, so it fires within tens of µs of the deadline
+	 * instead of libuv's millisecond granularity. */
+	int tfd;
+	uv_poll_t tpoll;
+	uint64_t armed_us;
+	struct vrrp_timer_stats tstats;
+	/* GARP/NA schedule: second burst after garp_master_delay, refresh. */
+	uv_timer_t garp_timer, refresh_timer;
+	int garp_pending_repeat;
+	/* Last transition, for status. */
+	time_t last_wall;
+	enum vrrp_state last_from, last_to;
+	enum vrrp_reason last_reason;
+	unsigned handles_open;     /* uv handles still to be closed */
+	struct vrrp_inst *next;
+};
+
+struct vrrp_engine {
+	struct engine_env *env;
+	uv_loop_t *loop;
+	const struct halo_config *cfg;
+	struct rtnl rtnl;
+	bool rtnl_ok;
+	uv_poll_t rtnl_poll;
+	bool rtnl_poll_on;
+	struct garp_sender garp;
+	bool garp_ok;
+	struct vrrp_inst *insts;
+	struct vrrp_sock *socks;
+	bool stopping;
+};
+
+/* vrrp_engine.c */
+struct vrrp_engine *vrrp_engine_new(struct engine_env *env);
+extern const struct engine_ops vrrp_engine_ops;
+
+/* vrrp_instance.c */
+struct vrrp_inst *vrrp_inst_new(struct vrrp_engine *eng, const struct vrrp_instance_conf *c);
+void vrrp_inst_start(struct vrrp_inst *v);
+/* Feed one event now and perform the actions. */
+void vrrp_inst_event(struct vrrp_inst *v, const struct vrrp_event *ev);
+/* Resignation (priority 0 if MASTER, VIPs released unless `keep_vips`),
+ * then close its handles; the memory is freed when they are closed. */
+void vrrp_inst_stop(struct vrrp_inst *v, bool keep_vips);
+/* One received message for this instance (VRID already matched). */
+void vrrp_inst_rx(struct vrrp_inst *v, const uint8_t *msg, size_t len,
+		  const struct halo_addr *src, const struct halo_addr *dst, int ttl);
+/* Adopt a new config for the same instance (reload). */
+void vrrp_inst_reconf(struct vrrp_inst *v, const struct vrrp_instance_conf *c);
+void vrrp_inst_link_changed(struct vrrp_inst *v, bool usable);
+
+/* vrrp_vip.c */
+/* Adds or removes every VIP of the instance (virtual_ipaddress and
+ * virtual_ipaddress_excluded). */
+void vrrp_vips_all(struct vrrp_inst *v, bool add);
+/* Removes VIPs of `v`'s config left on the interfaces by a killed run. */
+void vrrp_vips_cleanup_stale(struct vrrp_inst *v);
+/* Reload while holding the VIPs: remove those only in `oldc`, add those
+ * only in `newc`. */
+void vrrp_vips_reload(struct vrrp_inst *v, const struct vrrp_instance_conf *oldc,
+		      const struct vrrp_instance_conf *newc);
+void vrrp_garp_start(struct vrrp_inst *v, enum vrrp_garp_kind kind);
+void vrrp_garp_stop(struct vrrp_inst *v);
+void vrrp_garp_burst(struct vrrp_inst *v, int repeat);
+
+/* vrrp_sock.c */
+struct vrrp_sock *vrrp_sock_get(struct vrrp_engine *eng, int family, int ifindex,
+				const char *ifname);
+void vrrp_sock_put(struct vrrp_sock *s);
+/* Sends `len` bytes from `src` to `dst` with hop limit / TTL `ttl`. */
+int vrrp_sock_send(struct vrrp_sock *s, const uint8_t *buf, size_t len,
+		   const struct halo_addr *src, const struct halo_addr *dst, int ttl);
+
+/* vrrp_status.c */
+void vrrp_status_fill(struct vrrp_engine *eng, json_object *result);
+json_object *vrrp_rx_drops_json(const struct vrrp_rx_counters *c);
+
+#endif

@@ -1,0 +1,296 @@
+/* Raw IPPROTO_VRRP sockets, one per (interface, family), shared by the
+ * instances configured on that interface, and the receive path up to the
+ * choice of instance by VRID.
+ *
+ * IPv4: the kernel builds the IP header (no IP_HDRINCL); the TTL is set per
+ * packet with an IP_TTL control message and IP_MULTICAST_TTL covers the
+ * group, and IP_PKTINFO chooses the source address without binding (a
+ * bound raw socket would only receive packets sent to that address).
+ * Received datagrams carry the IPv4 header, which vrrp_ip4_strip()
+ * validates and from which the TTL is read.
+ * IPv6: the kernel hands over the VRRP message alone; source, destination
+ * and hop limit come as ancillary data.  IPV6_CHECKSUM stays off: the codec
+ * computes the checksum over the RFC 8200 pseudo-header itself. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "vrrp/vrrp_instance.h"
+
+#define RX_BATCH 64 /* datagrams per readable event: a flood cannot starve the loop */
+
+static const char *fam_str(int family)
+{
+	return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+static int setup_v4(int fd, int ifindex)
+{
+	int ttl = VRRP_TTL, off = 0;
+	struct ip_mreqn mr = { .imr_ifindex = ifindex };
+	mr.imr_multiaddr.s_addr = htonl(0xe0000012); /* 224.0.0.18 */
+	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+		return -1;
+	struct ip_mreqn ifmr = { .imr_ifindex = ifindex };
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &ifmr, sizeof(ifmr)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof(off)) < 0)
+		return -1;
+	return 0;
+}
+
+static int setup_v6(int fd, int ifindex)
+{
+	int hops = VRRP_TTL, on = 1, off = 0;
+	struct ipv6_mreq mr = { .ipv6mr_interface = (unsigned)ifindex };
+	inet_pton(AF_INET6, "ff02::12", &mr.ipv6mr_multiaddr);
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)) < 0)
+		return -1;
+	return 0;
+}
+
+static int open_fd(int family, int ifindex, const char *ifname)
+{
+	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_IPPROTO);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
+	    (family == AF_INET ? setup_v4(fd, ifindex) : setup_v6(fd, ifindex)) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* The instance on this socket's interface and family with this VRID. */
+static struct vrrp_inst *find_inst(struct vrrp_sock *s, uint8_t vrid)
+{
+	for (struct vrrp_inst *v = s->eng->insts; v; v = v->next)
+		if (v->sock == s && v->conf && v->conf->vrid == vrid)
+			return v;
+	return NULL;
+}
+
+static void dispatch(struct vrrp_sock *s, const uint8_t *msg, size_t len,
+		     const struct halo_addr *src, const struct halo_addr *dst, int ttl)
+{
+	if (len < 2) {
+		vrrp_rx_count_drop(&s->rx, VRRP_DROP_TOO_SHORT);
+		return;
+	}
+	struct vrrp_inst *v = find_inst(s, msg[1]);
+	if (!v) {
+		vrrp_rx_count_drop(&s->rx, VRRP_DROP_VRID);
+		log_debug(LOGC_VRRP, "%s: dropped %s advert for VRID %u: not configured here",
+			  s->ifname, fam_str(s->family), msg[1]);
+		return;
+	}
+	vrrp_inst_rx(v, msg, len, src, dst, ttl);
+}
+
+static void rx_v4(struct vrrp_sock *s, const uint8_t *buf, size_t len)
+{
+	struct vrrp_ip4_info ip;
+	enum vrrp_drop r = vrrp_ip4_strip(buf, len, &ip);
+	if (r != VRRP_DROP_NONE) {
+		vrrp_rx_count_drop(&s->rx, r);
+		return;
+	}
+	dispatch(s, ip.payload, ip.payload_len, &ip.src, &ip.dst, ip.ttl);
+}
+
+static void rx_v6(struct vrrp_sock *s, struct msghdr *mh, const uint8_t *buf, size_t len)
+{
+	const struct sockaddr_in6 *sin6 = mh->msg_name;
+	struct halo_addr src = { .family = AF_INET6, .v6 = sin6->sin6_addr };
+	struct halo_addr dst = { .family = AF_UNSPEC };
+	int ttl = -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != IPPROTO_IPV6)
+			continue;
+		if (c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			dst.family = AF_INET6;
+			dst.v6 = pi.ipi6_addr;
+		} else if (c->cmsg_type == IPV6_HOPLIMIT) {
+			memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
+		}
+	}
+	if (dst.family != AF_INET6 || ttl < 0) {
+		vrrp_rx_count_drop(&s->rx, VRRP_DROP_IP_HEADER);
+		return;
+	}
+	dispatch(s, buf, len, &src, &dst, ttl);
+}
+
+static void on_readable(uv_poll_t *p, int status, int events)
+{
+	struct vrrp_sock *s = p->data;
+	(void)events;
+	if (status < 0)
+		return;
+	for (int i = 0; i < RX_BATCH; i++) {
+		uint8_t buf[VRRP_PKT_MAX + 128];
+		struct sockaddr_storage from;
+		union {
+			struct cmsghdr align;
+			char b[256];
+		} cbuf;
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
+				     .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = cbuf.b, .msg_controllen = sizeof(cbuf.b) };
+		ssize_t n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				s->recv_errors++;
+			return;
+		}
+		if (mh.msg_flags & MSG_TRUNC) {
+			vrrp_rx_count_drop(&s->rx, VRRP_DROP_LENGTH);
+			continue;
+		}
+		if (s->family == AF_INET)
+			rx_v4(s, buf, (size_t)n);
+		else
+			rx_v6(s, &mh, buf, (size_t)n);
+	}
+}
+
+struct vrrp_sock *vrrp_sock_get(struct vrrp_engine *eng, int family, int ifindex,
+				const char *ifname)
+{
+	for (struct vrrp_sock *s = eng->socks; s; s = s->next)
+		if (s->family == family && s->ifindex == ifindex) {
+			s->refs++;
+			return s;
+		}
+	int fd = open_fd(family, ifindex, ifname);
+	if (fd < 0) {
+		log_error("%s: cannot open the %s VRRP socket: %s", ifname, fam_str(family),
+			  strerror(errno));
+		return NULL;
+	}
+	struct vrrp_sock *s = calloc(1, sizeof(*s));
+	if (!s)
+		abort();
+	s->eng = eng;
+	s->family = family;
+	s->ifindex = ifindex;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
+	s->fd = fd;
+	s->refs = 1;
+	uv_poll_init(eng->loop, &s->poll, fd);
+	s->poll.data = s;
+	uv_poll_start(&s->poll, UV_READABLE, on_readable);
+	s->next = eng->socks;
+	eng->socks = s;
+	return s;
+}
+
+static void sock_closed(uv_handle_t *h)
+{
+	struct vrrp_sock *s = h->data;
+	close(s->fd);
+	free(s);
+}
+
+void vrrp_sock_put(struct vrrp_sock *s)
+{
+	if (!s || --s->refs > 0)
+		return;
+	for (struct vrrp_sock **pp = &s->eng->socks; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	if (uv_is_closing((uv_handle_t *)&s->poll)) {
+		/* The shell's final walk closed it already; free after it. */
+		close(s->fd);
+		s->fd = -1;
+		return;
+	}
+	uv_close((uv_handle_t *)&s->poll, sock_closed);
+}
+
+static ssize_t send_v4(struct vrrp_sock *s, const uint8_t *buf, size_t len,
+		       const struct halo_addr *src, const struct halo_addr *dst, int ttl)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = dst->v4 };
+	union {
+		struct cmsghdr align;
+		char b[CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(int))];
+	} cbuf;
+	memset(&cbuf, 0, sizeof(cbuf));
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov,
+			     .msg_iovlen = 1, .msg_control = cbuf.b,
+			     .msg_controllen = sizeof(cbuf.b) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+	struct in_pktinfo pi = { .ipi_ifindex = s->ifindex, .ipi_spec_dst = src->v4 };
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	c = CMSG_NXTHDR(&mh, c);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_TTL;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &ttl, sizeof(ttl));
+	return sendmsg(s->fd, &mh, MSG_DONTWAIT);
+}
+
+static ssize_t send_v6(struct vrrp_sock *s, const uint8_t *buf, size_t len,
+		       const struct halo_addr *src, const struct halo_addr *dst, int ttl)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = dst->v6 };
+	if (IN6_IS_ADDR_LINKLOCAL(&dst->v6) || IN6_IS_ADDR_MC_LINKLOCAL(&dst->v6))
+		to.sin6_scope_id = (uint32_t)s->ifindex;
+	union {
+		struct cmsghdr align;
+		char b[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
+	} cbuf;
+	memset(&cbuf, 0, sizeof(cbuf));
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov,
+			     .msg_iovlen = 1, .msg_control = cbuf.b,
+			     .msg_controllen = sizeof(cbuf.b) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+	struct in6_pktinfo pi = { .ipi6_addr = src->v6, .ipi6_ifindex = (unsigned)s->ifindex };
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	c = CMSG_NXTHDR(&mh, c);
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_HOPLIMIT;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &ttl, sizeof(ttl));
+	return sendmsg(s->fd, &mh, MSG_DONTWAIT);
+}
+
+int vrrp_sock_send(struct vrrp_sock *s, const uint8_t *buf, size_t len,
+		   const struct halo_addr *src, const struct halo_addr *dst, int ttl)
+{
+	if (s->fd < 0)
+		return -EBADF;
+	ssize_t n = s->family == AF_INET ? send_v4(s, buf, len, src, dst, ttl)
+					 : send_v6(s, buf, len, src, dst, ttl);
+	return n < 0 ? -errno : 0;
+}
