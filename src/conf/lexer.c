@@ -63,6 +63,10 @@ void cf_buf_free(struct cf_buf *b)
 
 size_t cf_comment_start(const char *s, size_t n)
 {
+	/* Most lines have no comment character at all: two vectorised scans
+	 * settle them without the quote-aware walk below. */
+	if (!memchr(s, '#', n) && !memchr(s, '!', n))
+		return n;
 	const char *last_squote = memrchr(s, '\'', n);
 	char q = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -139,6 +143,19 @@ static const char *unescape(const char *p, const char *end, struct cf_buf *out)
 	return p;
 }
 
+/* Characters that end a plain run of a word: white space (as cf_is_space),
+ * comment starts, quotes, braces, `$` (a `${...}`) and CF_LITERAL. */
+static bool is_special(unsigned char c)
+{
+	static const bool special[256] = {
+		['\0'] = true, [' '] = true, ['\t'] = true, ['\r'] = true,
+		['\v'] = true, ['\f'] = true, ['\n'] = true, ['#'] = true,
+		['!'] = true, ['"'] = true, ['\''] = true, ['{'] = true,
+		['}'] = true, ['$'] = true, [(unsigned char)CF_LITERAL] = true,
+	};
+	return special[c];
+}
+
 /* Reads one word starting at lx->p (not white space, not a brace). */
 static void lex_word(struct cf_lexer *lx, struct cf_token *t)
 {
@@ -146,6 +163,20 @@ static void lex_word(struct cf_lexer *lx, struct cf_token *t)
 	const char *p = lx->p, *end = lx->end, *close;
 	char q = 0;
 	bool quoted = false;
+	/* Fast path: a word of plain characters ended by white space, a
+	 * comment, a brace or the end needs no copying through the scratch
+	 * buffer.  Nearly every word of a real configuration is one. */
+	const char *r = p;
+	while (r < end && !is_special((unsigned char)*r))
+		r++;
+	if (r == end || cf_is_space(*r) || *r == '#' || *r == '!' ||
+	    (!lx->braces_in_words && (*r == '{' || *r == '}'))) {
+		lx->p = r;
+		t->kind = CF_TOK_WORD;
+		t->word = arena_strndup(lx->a, p, (size_t)(r - p));
+		t->quoted = false;
+		return;
+	}
 	out->n = 0;
 	cf_buf_reserve(out, 0);
 	while (p < end) {

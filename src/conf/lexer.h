@@ -36,8 +36,8 @@ size_t cf_comment_start(const char *s, size_t n);
 static inline bool cf_is_space(char c)
 {
 	/* NUL counts as white space so a stray NUL byte cannot cut a word. */
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' ||
-	       c == '\n' || c == '\0';
+	/* '\t' '\n' '\v' '\f' '\r' are the contiguous codes 9-13. */
+	return c == ' ' || c == '\0' || (c >= '\t' && c <= '\r');
 }
 
 enum cf_tok { CF_TOK_END, CF_TOK_WORD, CF_TOK_LBRACE, CF_TOK_RBRACE };

@@ -16,6 +16,7 @@
 #include "conf/model_global.h"
 #include "core/addr.h"
 #include "core/arena.h"
+#include "core/nameidx.h"
 
 /* Tri-state for instance settings that default to a global_defs value:
  * TRI_UNSET until validate_vrrp() resolves it to 0 or 1. */
@@ -307,6 +308,7 @@ struct if_delay_conf {
 
 struct vrrp_model {
 	VEC(struct vrrp_instance_conf) instances;
+	struct name_index instance_index; /* name -> index in instances */
 	VEC(struct vrrp_sync_group_conf) sync_groups;
 	VEC(struct vrrp_script_conf) scripts;
 	VEC(struct track_file_conf) track_files;

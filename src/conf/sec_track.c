@@ -679,7 +679,8 @@ int sec_if_up_down_delays(struct cf_ctx *c, const struct cf_node *n, void *obj)
 
 struct vrrp_instance_conf *vrrp_find_instance(const struct vrrp_model *m, const char *name)
 {
-	FIND_BY_NAME(m->instances, name);
+	size_t i;
+	return nameidx_find(&m->instance_index, name, &i) ? &m->instances.v[i] : NULL;
 }
 
 struct vrrp_script_conf *vrrp_find_script(const struct vrrp_model *m, const char *name)

@@ -614,6 +614,7 @@ int sec_vrrp_instance(struct cf_ctx *c, const struct cf_node *n, void *obj)
 	struct vrrp_instance_conf *v = VEC_PUSH(c->a, cfg->vrrp.instances);
 	instance_defaults(v);
 	v->name = arena_strdup(c->a, n->argv[1]);
+	nameidx_add(c->a, &cfg->vrrp.instance_index, v->name, cfg->vrrp.instances.n - 1);
 	v->loc = n->loc;
 	kw_parse_block(c, n->child, kw_vrrp_instance, v, "vrrp_instance");
 	return 0;

@@ -30,19 +30,19 @@ static int name_ref_cmp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-struct name_index {
+struct sorted_names {
 	struct name_ref *v;
 	size_t n;
 };
 
-static void index_sort(struct name_index *ix)
+static void index_sort(struct sorted_names *ix)
 {
 	if (ix->n)
 		qsort(ix->v, ix->n, sizeof(*ix->v), name_ref_cmp);
 }
 
 /* The first-defined object of that name, or -1. */
-static long index_find(const struct name_index *ix, const char *name)
+static long index_find(const struct sorted_names *ix, const char *name)
 {
 	size_t lo = 0, hi = ix->n;
 	while (lo < hi) {
@@ -70,7 +70,7 @@ static void *xcalloc(size_t n, size_t size)
 struct lb_ctx {
 	struct cf_ctx *c;
 	struct lb_model *m;
-	struct name_index groups, bfds, files;
+	struct sorted_names groups, bfds, files;
 	int *group_family; /* per group: AF_INET, AF_INET6, 0 (unknown), -1 (both) */
 };
 

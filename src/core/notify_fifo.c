@@ -130,8 +130,10 @@ static int make_fifo(struct notify_fifo *f, const char *path, uid_t uid, gid_t g
 	}
 	f->created = true;
 	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0) {
-		snprintf(err, errlen, "cannot chown FIFO %s to %d:%d: %s", path, (int)uid, (int)gid,
-			 strerror(errno));
+		int e = errno;
+		snprintf(err, errlen, "cannot chown FIFO %s to %ld:%ld: %s", path,
+			 uid == (uid_t)-1 ? -1L : (long)uid, gid == (gid_t)-1 ? -1L : (long)gid,
+			 strerror(e));
 		unlink(path);
 		f->created = false;
 		return -1;

@@ -45,8 +45,14 @@ static void start_instances(struct vrrp_engine *eng)
 static void link_event(struct vrrp_engine *eng, const struct rtnl_link *l, bool deleted)
 {
 	for (struct vrrp_inst *v = eng->insts; v; v = v->next) {
-		if (v->ifindex == l->ifindex && v->ifindex)
-			vrrp_inst_link_changed(v, !deleted && rtnl_link_usable(l));
+		if (v->ifindex && v->ifindex == l->ifindex) {
+			if (deleted)
+				vrrp_inst_link_gone(v);
+			else
+				vrrp_inst_link_changed(v, rtnl_link_usable(l));
+		} else if (!v->ifindex && !deleted && strcmp(l->name, v->conf->interface) == 0) {
+			vrrp_inst_link_appeared(v);
+		}
 	}
 }
 
@@ -153,6 +159,7 @@ static void vrrp_reload(void *engine, const struct halo_config *newcfg)
 		removed++;
 	}
 	log_info("VRRP reload: %u kept, %u added, %u removed", kept, added, removed);
+	log_debug(LOGC_VRRP, "configuration adopted");
 }
 
 /* ---- hooks ------------------------------------------------------------------ */

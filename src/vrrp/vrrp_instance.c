@@ -420,6 +420,26 @@ void vrrp_inst_link_changed(struct vrrp_inst *v, bool usable)
 	vrrp_inst_event(v, &ev);
 }
 
+void vrrp_inst_link_gone(struct vrrp_inst *v)
+{
+	vrrp_inst_link_changed(v, false);
+	/* The socket is bound to an ifindex that no longer exists. */
+	vrrp_sock_put(v->sock);
+	v->sock = NULL;
+	v->ifindex = 0;
+}
+
+void vrrp_inst_link_appeared(struct vrrp_inst *v)
+{
+	if (v->sock || !attach(v))
+		return;
+	memset(&v->primary, 0, sizeof(v->primary));
+	if (find_primary(v))
+		v->fsm.cfg.primary = v->primary;
+	log_info_i(v->conf->name, "interface %s appeared", v->conf->interface);
+	vrrp_inst_link_changed(v, v->link_usable);
+}
+
 void vrrp_inst_reconf(struct vrrp_inst *v, const struct vrrp_instance_conf *c)
 {
 	const struct vrrp_instance_conf *old = v->conf;

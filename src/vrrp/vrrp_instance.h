@@ -121,6 +121,10 @@ void vrrp_inst_rx(struct vrrp_inst *v, const uint8_t *msg, size_t len,
 /* Adopt a new config for the same instance (reload). */
 void vrrp_inst_reconf(struct vrrp_inst *v, const struct vrrp_instance_conf *c);
 void vrrp_inst_link_changed(struct vrrp_inst *v, bool usable);
+/* The interface was deleted (FAULT, socket released) / a link with the
+ * configured name appeared (socket opened, FAULT cleared if usable). */
+void vrrp_inst_link_gone(struct vrrp_inst *v);
+void vrrp_inst_link_appeared(struct vrrp_inst *v);
 
 /* vrrp_vip.c */
 /* Adds or removes every VIP of the instance (virtual_ipaddress and

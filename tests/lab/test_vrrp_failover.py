@@ -168,3 +168,46 @@ def test_stale_vip_removed_at_start(lab):
     assert not a_node.has(VIP)
     time.sleep(0.5)
     assert a.state() == "BACKUP" and not a_node.has(VIP)
+
+
+def test_v3_crash_failover_50ms(lab):
+    """SIGKILL at v3 / 50 ms: takeover at Master_Down_Interval (180.5 ms for
+    priority 100), measured between adverts on the wire."""
+    a_node, b_node = lab.nodes
+    conf = dict(interval="0.05", version=3, auth=False)
+    a = lab.halod(a_node, vrrp_conf(priority=150, **conf))
+    b = lab.halod(b_node, vrrp_conf(priority=100, **conf))
+    a.wait_state("MASTER", timeout=3)
+    b.wait_state("BACKUP")
+    pcap, cap = lab.capture("crash50")
+    time.sleep(0.3)
+    a.kill()
+    b.wait_state("MASTER", timeout=2)
+    time.sleep(0.2)
+    lab.stop_capture(cap)
+    _, _, gap, _ = takeover_gap(pcap, a_node.ip4, b_node.ip4)
+    bound = mdi(100, 0.05, 3)
+    print(f"v3/50ms crash takeover: {gap * 1000:.2f} ms (RFC bound {bound * 1000:.2f} ms)")
+    assert bound - 0.002 <= gap <= bound + 0.005, gap
+
+
+def test_interface_appears_and_goes(lab):
+    """An instance on a missing interface waits in FAULT; when the interface
+    appears it runs (and wins, alone); when it is deleted: FAULT again."""
+    a_node, _ = lab.nodes
+    a = lab.halod(a_node, vrrp_conf(priority=150, interval="0.1", version=3, auth=False,
+                                    interface="eth1", vips=("10.98.0.100/24",)))
+    a.wait_state("FAULT")
+    sw = lab.sw
+    from vrrp_lab import sh
+    sh("ip", "-n", sw, "link", "add", "q0", "type", "veth", "peer", "name", "eth1",
+       "netns", a_node.ns)
+    sh("ip", "-n", sw, "link", "set", "q0", "master", "br0", "up")
+    a_node.ip("addr", "add", "10.98.0.1/24", "dev", "eth1")
+    a_node.ip("link", "set", "eth1", "up")
+    a.wait_state("MASTER", timeout=3)
+    assert "10.98.0.100/24" in a_node.addrs("eth1")
+    assert a.instance()["source_address"] == "10.98.0.1"
+    sh("ip", "-n", sw, "link", "del", "q0")
+    a.wait_state("FAULT", timeout=2)
+    assert a.alive()

@@ -115,8 +115,8 @@ def tshark_vrrp_as_v2(pcap):
 
 
 FORGE = r"""
-import struct, sys
-from scapy.all import Ether, IP, Raw, sendp
+import socket, struct, sys
+from scapy.all import Ether, IP, Raw, get_if_hwaddr
 
 def csum(b):
     if len(b) % 2:
@@ -149,11 +149,15 @@ cases = {
     "interval": (v2(interval=2), 255),
     "valid": (v2(), 255),
 }
+# scapy builds the frames; a plain AF_PACKET socket sends them (scapy's
+# own sender does not see interfaces reliably inside a namespace).
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
 for name in sys.argv[1:]:
     payload, ttl = cases[name]
-    pkt = (Ether(dst="01:00:5e:00:00:12") /
+    pkt = (Ether(dst="01:00:5e:00:00:12", src=get_if_hwaddr("eth0")) /
            IP(src="10.99.0.2", dst="224.0.0.18", ttl=ttl, proto=112) / Raw(payload))
-    sendp(pkt, iface="eth0", verbose=False)
+    s.send(bytes(pkt))
 """
 
 CONF_OWNER = """\

@@ -1,0 +1,87 @@
+"""Reload (SIGHUP) of a running VRRP engine: instances are matched by
+(VRID, family, interface) as keepalived does; an unchanged instance keeps its
+state, timers, counters and VIPs; VIP changes are applied while MASTER; a
+priority change acts at once; new instances start, removed ones resign.
+
+Run as root:  HALO_BUILD_DIR=build-h /usr/bin/python3 -m pytest tests/lab/test_vrrp_reload.py
+"""
+import signal
+import time
+
+import pytest
+
+from vrrp_lab import Lab, tshark_vrrp, vrrp_conf, wait_for
+
+V3 = dict(interval="0.1", version=3, auth=False)
+
+
+@pytest.fixture
+def lab(halod_bin):
+    lab = Lab(2, halod_bin)
+    try:
+        yield lab
+    finally:
+        lab.close()
+
+
+def reload(d, text):
+    before = d.vrrp_status()["reloads"]
+    d.conf.write_text(text)
+    d.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: d.vrrp_status()["reloads"] == before + 1, 5, "the reload")
+
+
+def test_reload_keeps_state_and_applies_diff(lab):
+    a_node, b_node = lab.nodes
+    a = lab.halod(a_node, vrrp_conf(priority=150, vips=("10.99.0.100/24",), **V3))
+    b = lab.halod(b_node, vrrp_conf(priority=100, vips=("10.99.0.100/24",), **V3))
+    a.wait_state("MASTER", timeout=3)
+    b.wait_state("BACKUP")
+    before = a.instance()
+
+    # Renamed, one VIP added: same instance (same VRID/family/interface).
+    reload(a, vrrp_conf(name="VI_renamed", priority=150,
+                        vips=("10.99.0.100/24", "10.99.0.101/24"), **V3))
+    inst = a.instance("VI_renamed")
+    assert inst["state"] == "MASTER"
+    assert inst["counters"]["transitions"] == before["counters"]["transitions"]
+    assert inst["counters"]["adverts_sent"] >= before["counters"]["adverts_sent"]
+    assert inst["last_transition"] == before["last_transition"]
+    wait_for(lambda: a_node.has("10.99.0.101/24"), 2, "the added VIP")
+    assert a_node.has("10.99.0.100/24")
+
+    # One VIP removed.
+    reload(a, vrrp_conf(name="VI_renamed", priority=150, vips=("10.99.0.101/24",), **V3))
+    wait_for(lambda: not a_node.has("10.99.0.100/24"), 2, "the removed VIP to go")
+    assert a_node.has("10.99.0.101/24") and a.state("VI_renamed") == "MASTER"
+
+    # A priority below the backup's: the backup preempts within its
+    # Master_Down_Interval.
+    reload(a, vrrp_conf(name="VI_renamed", priority=50, vips=("10.99.0.101/24",), **V3))
+    assert a.instance("VI_renamed")["effective_priority"] == 50
+    b.wait_state("MASTER", timeout=2)
+    a.wait_state("BACKUP", timeout=2, name="VI_renamed")
+    assert not a_node.has("10.99.0.101/24")
+
+
+def test_reload_adds_and_removes_instances(lab):
+    a_node, _ = lab.nodes
+    one = vrrp_conf(priority=150, **V3)
+    # global_defs (vrrp_version 3) comes once, from `one`.
+    two = one + vrrp_conf(name="VI_2", vrid=52, priority=150, vips=("10.99.0.102/24",),
+                          interval="0.1", auth=False)
+    a = lab.halod(a_node, one)
+    a.wait_state("MASTER", timeout=3)
+    reload(a, two)
+    a.wait_state("MASTER", timeout=3, name="VI_2")
+    assert a_node.has("10.99.0.102/24")
+    assert a.instance()["counters"]["transitions"] == 2  # INIT->BACKUP->MASTER, untouched
+    pcap, cap = lab.capture("rm")
+    time.sleep(0.2)
+    reload(a, one)
+    time.sleep(0.3)
+    lab.stop_capture(cap)
+    assert [i["name"] for i in a.instances()] == ["VI_1"]
+    assert not a_node.has("10.99.0.102/24") and a_node.has("10.99.0.100/24")
+    prio0 = [p for p in tshark_vrrp(pcap) if p["prio"] == 0]
+    assert [p["vrid"] for p in prio0] == ["52"], prio0
