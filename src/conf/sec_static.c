@@ -625,8 +625,11 @@ static bool rule_prefix(struct cur *k, const char *opt, struct halo_prefix *p, b
 	if (!strcmp(w, "all"))
 		return true;
 	if (!prefix_parse(w, p)) {
-		diag_err(k->c->d, &k->n->loc, "%s: %s: expected an IP address[/prefix] or all, got '%s'",
-			 k->what, opt, w);
+		/* keepalived skips such a rule and still runs (its -t exits 0,
+		 * and Debian's own sample keepalived.conf.vrrp.rules has one),
+		 * so this is a warning that says the rule is not installed. */
+		diag_warn(k->c->d, &k->n->loc, "%s: %s: expected an IP address[/prefix] or all,"
+			  " got '%s'; this rule is skipped", k->what, opt, w);
 		return false;
 	}
 	return true;

@@ -553,7 +553,19 @@ int sec_vrrp_sync_group(struct cf_ctx *c, const struct cf_node *n, void *obj)
 	g->name = arena_strdup(c->a, n->argv[1]);
 	g->loc = n->loc;
 	g->notify_priority_changes = g->smtp_alert = TRI_UNSET;
-	kw_parse_block(c, n->child, kw_sync_group, g, "vrrp_sync_group");
+	for (const struct cf_node *ch = n->child; ch; ch = ch->next) {
+		if (kw_apply(c, ch, kw_sync_group, g) != -2)
+			continue;
+		/* A bare instance name outside `group { }` (Debian's sample
+		 * keepalived.conf.vrrp.lvs_syncd has two): keepalived ignores
+		 * it and runs, so halo names the mistake without failing -t. */
+		if (ch->argc == 1 && !ch->block)
+			diag_warn(c->d, &ch->loc, "vrrp_sync_group %s: '%s' is not inside a"
+				  " group { } block; ignored", g->name, ch->argv[0]);
+		else
+			diag_err(c->d, &ch->loc, "unknown keyword '%s' in vrrp_sync_group",
+				 ch->argv[0]);
+	}
 	if (g->global_tracking)
 		diag_warn(c->d, &n->loc,
 			  "vrrp_sync_group %s: global_tracking is deprecated; use track_* blocks"

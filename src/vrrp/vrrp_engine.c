@@ -155,7 +155,7 @@ static void vrrp_reload(void *engine, const struct halo_config *newcfg)
 		struct vrrp_inst *v = old;
 		old = v->next;
 		log_info_i(v->conf->name, "removed from the configuration: stopping");
-		vrrp_inst_stop(v, false);
+		vrrp_inst_stop(v);
 		removed++;
 	}
 	log_info("VRRP reload: %u kept, %u added, %u removed", kept, added, removed);
@@ -178,7 +178,7 @@ static void vrrp_stop(void *engine, void (*done)(struct engine_env *env))
 	while (eng->insts) {
 		struct vrrp_inst *v = eng->insts;
 		eng->insts = v->next;
-		vrrp_inst_stop(v, eng->env->dont_release);
+		vrrp_inst_stop(v);
 	}
 	if (eng->rtnl_poll_on && !uv_is_closing((uv_handle_t *)&eng->rtnl_poll))
 		uv_close((uv_handle_t *)&eng->rtnl_poll, NULL);

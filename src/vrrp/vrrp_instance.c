@@ -484,9 +484,8 @@ static void close_handle(struct vrrp_inst *v, uv_handle_t *h)
 	uv_close(h, handle_closed);
 }
 
-void vrrp_inst_stop(struct vrrp_inst *v, bool keep_vips)
+void vrrp_inst_stop(struct vrrp_inst *v)
 {
-	(void)keep_vips; /* applied in apply() from the engine's flag */
 	struct vrrp_event ev = { .type = VRRP_EV_SHUTDOWN };
 	vrrp_inst_event(v, &ev);
 	vrrp_garp_stop(v);

@@ -112,9 +112,10 @@ struct vrrp_inst *vrrp_inst_new(struct vrrp_engine *eng, const struct vrrp_insta
 void vrrp_inst_start(struct vrrp_inst *v);
 /* Feed one event now and perform the actions. */
 void vrrp_inst_event(struct vrrp_inst *v, const struct vrrp_event *ev);
-/* Resignation (priority 0 if MASTER, VIPs released unless `keep_vips`),
- * then close its handles; the memory is freed when they are closed. */
-void vrrp_inst_stop(struct vrrp_inst *v, bool keep_vips);
+/* Resignation (priority 0 if MASTER, VIPs released unless the engine is
+ * stopping under -V), then close its handles; the memory is freed when
+ * they are closed. */
+void vrrp_inst_stop(struct vrrp_inst *v);
 /* One received message for this instance (VRID already matched). */
 void vrrp_inst_rx(struct vrrp_inst *v, const uint8_t *msg, size_t len,
 		  const struct halo_addr *src, const struct halo_addr *dst, int ttl);

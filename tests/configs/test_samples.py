@@ -1,10 +1,10 @@
 """`halod -t` over the sample configurations Debian ships with keepalived.
 
 They are real-world keepalived.conf files, so halod must find them usable:
-exit 0, or 5 where they run scripts without enable_script_security.  Never 3
-(unusable) or 4 (errors) - except for the two samples that contain real
-mistakes, which keepalived 2.2.7 reports too; there halod must exit 4 and
-report an error on each bad line.
+exit 0, or 5 where they run scripts without enable_script_security; never 3
+(unusable) or 4 (errors).  Two samples contain real mistakes that keepalived
+2.2.7 skips while still exiting 0; halod must do the same and still report
+each bad line, as a warning.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ ARGS = {
 }
 
 # Samples with genuine mistakes, and the lines that must be reported as
-# errors.  keepalived -t reports the same lines.
+# warnings.  keepalived -t reports the same lines and exits 0.
 BROKEN = {
     # `to 192.168.100./24`: a truncated address in static_rules and
     # virtual_rules ("Invalid rule to address" in keepalived).
@@ -57,13 +57,10 @@ def run_t(halod: str, path: pathlib.Path) -> tuple[int, str, str]:
 @pytest.mark.parametrize("path", samples(), ids=lambda p: p.name)
 def test_sample(path: pathlib.Path, halod_bin: str) -> None:
     code, output, detail = run_t(halod_bin, path)
-    if path.name not in BROKEN:
-        assert code in (0, 5), f"expected exit 0 or 5\n{detail}"
-        return
-    assert code == 4, f"expected exit 4 (the sample has errors)\n{detail}"
+    assert code in (0, 5), f"expected exit 0 or 5\n{detail}"
     lines = output.splitlines()
-    for n in BROKEN[path.name]:
-        prefix = f"{path}:{n}: error: "
+    for n in BROKEN.get(path.name, []):
+        prefix = f"{path}:{n}: warning: "
         assert any(x.startswith(prefix) for x in lines), f"no error for line {n}\n{detail}"
 
 

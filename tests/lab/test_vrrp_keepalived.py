@@ -124,6 +124,7 @@ def test_v3_ipv6_both_ways(lab):
     k.kill()
     h.wait_state("MASTER", timeout=3)
     assert h_node.has(VIP6)
+    wait_for(lambda: h.instance()["counters"]["na_sent"] == 5, 2, "5 unsolicited NAs")
     k_node.ip("addr", "del", VIP6, "dev", "eth0")
     lab.keepalived(k_node, vrrp_conf(priority=150, **conf))
     h.wait_state("BACKUP", timeout=5)
