@@ -121,10 +121,12 @@ def test_v3_ipv6_both_ways(lab):
     assert ih["family"] == "inet6" and ih["state"] == "BACKUP"
     assert ih["master_address"] == k_node.link6()
     assert not ih["counters"]["drops"], ih["counters"]["drops"]
+    na_before = ih["counters"]["na_sent"]
     k.kill()
     h.wait_state("MASTER", timeout=3)
     assert h_node.has(VIP6)
-    wait_for(lambda: h.instance()["counters"]["na_sent"] == 5, 2, "5 unsolicited NAs")
+    # garp_master_repeat (5) unsolicited NAs for the one VIP at take-over.
+    wait_for(lambda: h.instance()["counters"]["na_sent"] == na_before + 5, 2, "5 NAs")
     k_node.ip("addr", "del", VIP6, "dev", "eth0")
     lab.keepalived(k_node, vrrp_conf(priority=150, **conf))
     h.wait_state("BACKUP", timeout=5)
@@ -152,3 +154,24 @@ def test_v2_unicast(lab):
     wait_holder(lab, h_node, VIP4, 3)
     assert not h2.instance()["counters"]["drops"]
     assert k.alive()
+
+
+def test_v3_ipv6_unicast(lab):
+    """v3 IPv6 unicast between global addresses, keepalived master first;
+    keepalived stops cleanly (priority 0): halod takes over."""
+    h_node, k_node = lab.nodes
+    conf = dict(interval="0.1", version=3, auth=False, vips=(VIP6,))
+    k = lab.keepalived(k_node, vrrp_conf(priority=150, unicast_src=k_node.ip6,
+                                         peers=(h_node.ip6,), **conf))
+    h = lab.halod(h_node, vrrp_conf(priority=100, unicast_src=h_node.ip6,
+                                    peers=(k_node.ip6,), **conf))
+    wait_holder(lab, k_node, VIP6, 5)
+    h.wait_state("BACKUP")
+    time.sleep(0.5)
+    ih = h.instance()
+    assert ih["state"] == "BACKUP" and ih["master_address"] == k_node.ip6
+    assert not ih["counters"]["drops"], ih["counters"]["drops"]
+    k.term()
+    h.wait_state("MASTER", timeout=2)
+    wait_holder(lab, h_node, VIP6, 2)
+    assert h.instance()["counters"]["prio0_received"] == 1
