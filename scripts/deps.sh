@@ -11,10 +11,10 @@ set -euo pipefail
 
 build=(gcc pkg-config meson ninja-build libuv1-dev libmnl-dev libnftnl-dev
        libssl-dev libjson-c-dev libsystemd-dev)
-# The demo checks Debian's own keepalived sample configurations.
-demo=("${build[@]}" keepalived)
-test=("${demo[@]}" libcmocka-dev python3 python3-pytest python3-scapy tshark
-      tcpdump iproute2 nftables procps psmisc)
+# The demo runs a failover in network namespaces: a capture decoded by
+# tshark, a client pinging the virtual address.
+demo=("${build[@]}" keepalived python3 iproute2 tcpdump tshark iputils-ping)
+test=("${demo[@]}" libcmocka-dev python3-pytest python3-scapy nftables procps psmisc)
 bench=("${build[@]}" python3 keepalived hyperfine time)
 
 groups=("$@")
