@@ -346,6 +346,13 @@ static int apply_row(struct cf_ctx *c, const struct cf_node *n, const struct kw 
 	case KW_FLAG:
 		return cf_args(c, n, 0, 1) && cf_parse_bool(c, n, 1, FIELD(obj, k->off, bool))
 			       ? 0 : -1;
+	case KW_TRI: {
+		bool b;
+		if (!cf_args(c, n, 0, 1) || !cf_parse_bool(c, n, 1, &b))
+			return -1;
+		*FIELD(obj, k->off, int) = b;
+		return 0;
+	}
 	case KW_INT:
 		if (!cf_args(c, n, 1, 1) || !cf_parse_int(c, n, 1, k->min, k->max, &iv))
 			return -1;
@@ -446,6 +453,12 @@ void kw_dump(json_object *o, const struct kw *table, const void *obj)
 		case KW_FLAG:
 			dump_bool(o, k->name, *CFIELD(obj, k->off, bool));
 			break;
+		case KW_TRI: {
+			int v = *CFIELD(obj, k->off, int);
+			json_object_object_add(o, k->name, v == KW_TRI_UNSET ? NULL
+					       : json_object_new_boolean(v));
+			break;
+		}
 		case KW_INT:
 			dump_int(o, k->name, *CFIELD(obj, k->off, int));
 			break;

@@ -6,6 +6,9 @@
  *
  * Scalar field types by row type:
  *   KW_FLAG      bool       no argument, or yes/no/on/off/true/false/1/0
+ *   KW_TRI       int        like KW_FLAG, but KW_TRI_UNSET (-1) until given,
+ *                           so validation can inherit a global default;
+ *                           dumped as null while unset
  *   KW_INT       int        one integer in [min, max]
  *   KW_STR       char *     one word
  *   KW_SCRIPT    char *     the rest of the line, joined by spaces; counted
@@ -58,6 +61,7 @@ typedef void (*kw_dump_fn)(json_object *o, const void *obj);
 
 enum kw_type {
 	KW_FLAG,
+	KW_TRI,
 	KW_INT,
 	KW_STR,
 	KW_SCRIPT,
@@ -89,6 +93,8 @@ struct kw {
 
 /* Row constructors, so tables read as one line per keyword. */
 #define KW_ROW_FLAG(n, T, f) { .name = (n), .type = KW_FLAG, .off = offsetof(T, f) }
+#define KW_ROW_TRI(n, T, f) { .name = (n), .type = KW_TRI, .off = offsetof(T, f) }
+#define KW_TRI_UNSET (-1)
 #define KW_ROW_INT(n, T, f, lo, hi) \
 	{ .name = (n), .type = KW_INT, .off = offsetof(T, f), .min = (lo), .max = (hi) }
 #define KW_ROW_STR(n, T, f) { .name = (n), .type = KW_STR, .off = offsetof(T, f) }

@@ -20,7 +20,7 @@
 
 /* Tri-state for instance settings that default to a global_defs value:
  * TRI_UNSET until validate_vrrp() resolves it to 0 or 1. */
-#define TRI_UNSET (-1)
+#define TRI_UNSET KW_TRI_UNSET
 
 enum vrrp_conf_state { VRRP_CONF_BACKUP, VRRP_CONF_MASTER };
 /* Shared with vrrp/vrrp_pkt.h, which declares the same enum (the values

@@ -62,24 +62,6 @@ static void g_smtp_server_dump(json_object *o, const void *obj)
 	dump_int(o, "smtp_server_port", CGL(obj)->smtp_server_port);
 }
 
-static const struct field_map g_tris[] = {
-	{ "smtp_alert", offsetof(G, smtp_alert) },
-	{ "smtp_alert_vrrp", offsetof(G, smtp_alert_vrrp) },
-	{ "smtp_alert_checker", offsetof(G, smtp_alert_checker) },
-	{ NULL, 0 },
-};
-
-static int g_tri(struct cf_ctx *c, const struct cf_node *n, void *obj)
-{
-	const struct field_map *fm = fmap_find(g_tris, n->argv[0]);
-	return parse_tri(c, n, FMAP_FIELD(obj, fm, int)) ? 0 : -1;
-}
-
-static void g_tri_dump(json_object *o, const void *obj)
-{
-	for (const struct field_map *fm = g_tris; fm->name; fm++)
-		dump_tri(o, fm->name, *FMAP_CFIELD(obj, fm, int));
-}
 
 /* ---- scripts, FIFOs, users --------------------------------------------- */
 
@@ -418,9 +400,9 @@ static const struct kw kw_global_defs[] = {
 	KW_ROW_STR("smtp_helo_name", G, smtp_helo_name),
 	KW_ROW_DUR("smtp_connect_timeout", G, smtp_connect_timeout_us, USEC_PER_SEC,
 		   MAX_TIMER_US),
-	KW_ROW_CUSTOM("smtp_alert", g_tri, g_tri_dump),
-	KW_ROW_CUSTOM("smtp_alert_vrrp", g_tri, NULL),
-	KW_ROW_CUSTOM("smtp_alert_checker", g_tri, NULL),
+	KW_ROW_TRI("smtp_alert", G, smtp_alert),
+	KW_ROW_TRI("smtp_alert_vrrp", G, smtp_alert_vrrp),
+	KW_ROW_TRI("smtp_alert_checker", G, smtp_alert_checker),
 	KW_ROW_FLAG("checker_log_all_failures", G, checker_log_all_failures),
 	KW_ROW_FLAG("no_email_faults", G, no_email_faults),
 	KW_ROW_FLAG("no_checker_emails", G, no_checker_emails),

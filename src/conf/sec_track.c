@@ -46,15 +46,6 @@ void dump_script_conf(json_object *o, const char *key, const struct script_conf 
 	json_object_object_add(o, key, x);
 }
 
-bool parse_tri(struct cf_ctx *c, const struct cf_node *n, int *out)
-{
-	bool b;
-	if (!cf_no_block(c, n) || !cf_args(c, n, 0, 1) || !cf_parse_bool(c, n, 1, &b))
-		return false;
-	*out = b;
-	return true;
-}
-
 void dump_tri(json_object *o, const char *key, int v)
 {
 	if (v == TRI_UNSET)
@@ -499,23 +490,6 @@ static void sg_script_dump(json_object *o, const void *obj)
 		dump_script_conf(o, fm->name, FMAP_CFIELD(obj, fm, struct script_conf));
 }
 
-static const struct field_map sg_tris[] = {
-	{ "notify_priority_changes", offsetof(struct vrrp_sync_group_conf, notify_priority_changes) },
-	{ "smtp_alert", offsetof(struct vrrp_sync_group_conf, smtp_alert) },
-	{ NULL, 0 },
-};
-
-static int sg_tri(struct cf_ctx *c, const struct cf_node *n, void *obj)
-{
-	const struct field_map *fm = fmap_find(sg_tris, n->argv[0]);
-	return parse_tri(c, n, FMAP_FIELD(obj, fm, int)) ? 0 : -1;
-}
-
-static void sg_tri_dump(json_object *o, const void *obj)
-{
-	for (const struct field_map *fm = sg_tris; fm->name; fm++)
-		dump_tri(o, fm->name, *FMAP_CFIELD(obj, fm, int));
-}
 
 static const struct kw kw_sync_group[] = {
 	KW_ROW_CUSTOM("group", sg_group, sg_group_dump),
@@ -530,8 +504,8 @@ static const struct kw kw_sync_group[] = {
 	KW_ROW_CUSTOM("notify_stop", sg_script, NULL),
 	KW_ROW_CUSTOM("notify_deleted", sg_script, NULL),
 	KW_ROW_CUSTOM("notify", sg_script, NULL),
-	KW_ROW_CUSTOM("notify_priority_changes", sg_tri, sg_tri_dump),
-	KW_ROW_CUSTOM("smtp_alert", sg_tri, NULL),
+	KW_ROW_TRI("notify_priority_changes", struct vrrp_sync_group_conf, notify_priority_changes),
+	KW_ROW_TRI("smtp_alert", struct vrrp_sync_group_conf, smtp_alert),
 	KW_ROW_FLAG("global_tracking", struct vrrp_sync_group_conf, global_tracking),
 	KW_ROW_FLAG("sync_group_tracking_weight", struct vrrp_sync_group_conf,
 		    sync_group_tracking_weight),

@@ -359,30 +359,6 @@ static void vi_script_dump(json_object *o, const void *obj)
 	dump_bool(o, "notify_deleted_given", CINST(obj)->notify_deleted_given);
 }
 
-static const struct field_map vi_tris[] = {
-	{ "check_unicast_src", offsetof(struct vrrp_instance_conf, check_unicast_src) },
-	{ "notify_priority_changes",
-	  offsetof(struct vrrp_instance_conf, notify_priority_changes) },
-	{ "smtp_alert", offsetof(struct vrrp_instance_conf, smtp_alert) },
-	{ "lower_prio_no_advert", offsetof(struct vrrp_instance_conf, lower_prio_no_advert) },
-	{ "higher_prio_send_advert",
-	  offsetof(struct vrrp_instance_conf, higher_prio_send_advert) },
-	{ "skip_check_adv_addr", offsetof(struct vrrp_instance_conf, skip_check_adv_addr) },
-	{ "strict_mode", offsetof(struct vrrp_instance_conf, strict_mode) },
-	{ NULL, 0 },
-};
-
-static int vi_tri(struct cf_ctx *c, const struct cf_node *n, void *obj)
-{
-	const struct field_map *fm = fmap_find(vi_tris, n->argv[0]);
-	return parse_tri(c, n, FMAP_FIELD(obj, fm, int)) ? 0 : -1;
-}
-
-static void vi_tri_dump(json_object *o, const void *obj)
-{
-	for (const struct field_map *fm = vi_tris; fm->name; fm++)
-		dump_tri(o, fm->name, *FMAP_CFIELD(obj, fm, int));
-}
 
 /* ---- vmac, ipvlan, garp_extra_if, old_unicast_checksum ----------------- */
 
@@ -556,13 +532,13 @@ static const struct kw kw_vrrp_instance[] = {
 	KW_ROW_CUSTOM("notify_deleted", vi_script, NULL),
 	KW_ROW_CUSTOM("notify", vi_script, NULL),
 	KW_ROW_CUSTOM("notify_master_rx_lower_pri", vi_script, NULL),
-	KW_ROW_CUSTOM("check_unicast_src", vi_tri, vi_tri_dump),
-	KW_ROW_CUSTOM("notify_priority_changes", vi_tri, NULL),
-	KW_ROW_CUSTOM("smtp_alert", vi_tri, NULL),
-	KW_ROW_CUSTOM("lower_prio_no_advert", vi_tri, NULL),
-	KW_ROW_CUSTOM("higher_prio_send_advert", vi_tri, NULL),
-	KW_ROW_CUSTOM("skip_check_adv_addr", vi_tri, NULL),
-	KW_ROW_CUSTOM("strict_mode", vi_tri, NULL),
+	KW_ROW_TRI("check_unicast_src", struct vrrp_instance_conf, check_unicast_src),
+	KW_ROW_TRI("notify_priority_changes", struct vrrp_instance_conf, notify_priority_changes),
+	KW_ROW_TRI("smtp_alert", struct vrrp_instance_conf, smtp_alert),
+	KW_ROW_TRI("lower_prio_no_advert", struct vrrp_instance_conf, lower_prio_no_advert),
+	KW_ROW_TRI("higher_prio_send_advert", struct vrrp_instance_conf, higher_prio_send_advert),
+	KW_ROW_TRI("skip_check_adv_addr", struct vrrp_instance_conf, skip_check_adv_addr),
+	KW_ROW_TRI("strict_mode", struct vrrp_instance_conf, strict_mode),
 	KW_ROW_CUSTOM("use_vmac", vi_use_vmac, vi_use_vmac_dump),
 	KW_ROW_FLAG("use_vmac_addr", VI, use_vmac_addr),
 	KW_ROW_FLAG("vmac_xmit_base", VI, vmac_xmit_base),

@@ -23,7 +23,6 @@ bool parse_script_conf(struct cf_ctx *c, const struct cf_node *n, struct script_
 /* {"command": ..., "user": ..., "group": ...}, or null when not set. */
 void dump_script_conf(json_object *o, const char *key, const struct script_conf *s);
 /* `KEYWORD [BOOL]` into a tri-state int. */
-bool parse_tri(struct cf_ctx *c, const struct cf_node *n, int *out);
 /* true/false, or null while unset. */
 void dump_tri(json_object *o, const char *key, int v);
 /* Resolves a tri-state to `dflt` when unset. */

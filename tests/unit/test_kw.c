@@ -11,6 +11,7 @@
 
 struct obj {
 	bool flag;
+	int tri;
 	int num;
 	char *str;
 	int mode;
@@ -23,6 +24,7 @@ static const struct kw_enum modes[] = { { "NAT", 1 }, { "DR", 2 }, { "TUN", 3 },
 
 static const struct kw table[] = {
 	KW_ROW_FLAG("flag", struct obj, flag),
+	KW_ROW_TRI("tri", struct obj, tri),
 	KW_ROW_INT("num", struct obj, num, 1, 255),
 	KW_ROW_STR("str", struct obj, str),
 	KW_ROW_ENUM("mode", struct obj, mode, modes),
@@ -137,6 +139,31 @@ static void test_flag_unknown_ignored(void **state)
 	diag_clear(&d);
 }
 
+static void test_tri(void **state)
+{
+	(void)state;
+	struct obj o = { .tri = KW_TRI_UNSET };
+	struct diag_list d;
+	diag_init(&d);
+	json_object *j = json_object_new_object();
+	kw_dump(j, table, &o);
+	/* Unset dumps as null: validation has not inherited a default. */
+	json_object *v = NULL;
+	assert_true(json_object_object_get_ex(j, "tri", &v));
+	assert_null(v);
+	json_object_put(j);
+	run("tri", NULL, &o, &d);
+	assert_int_equal(o.tri, 1);
+	run("tri", "no", &o, &d);
+	assert_int_equal(o.tri, 0);
+	run("tri", "maybe", &o, &d);
+	assert_int_equal(o.tri, 0);
+	assert_int_equal(d.errors, 1);
+	assert_string_equal(d.v[0].msg,
+			    "tri: expected true/false, yes/no, on/off or 1/0, got 'maybe'");
+	diag_clear(&d);
+}
+
 static void test_prefix(void **state)
 {
 	(void)state;
@@ -160,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_enum_and_alias),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_flag_unknown_ignored),
+		cmocka_unit_test(test_tri),
 		cmocka_unit_test(test_prefix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
