@@ -317,8 +317,9 @@ def test_silent_server_times_out_on_the_greeting(smtptool_bin, sink_factory):
                            f"127.0.0.1:{sink.port}")
     assert 900 <= r["elapsed_ms"] < 2500
     assert sink.connections == 1
-    # Waiting did not stall the loop.
-    assert summ["max_lag_ms"] < 100
+    # Waiting did not stall the loop (a blocking wait would stall it for the
+    # whole 1 s; the margin absorbs a loaded CI machine).
+    assert summ["max_lag_ms"] < 500
 
 
 def test_overall_timeout_bounds_a_slow_dialogue(smtptool_bin, sink_factory):
@@ -372,7 +373,10 @@ def test_loop_keeps_running_while_the_server_is_slow(smtptool_bin, sink_factory)
     assert res[0]["status"] == "ok"
     assert res[0]["elapsed_ms"] >= 1500
     assert summ["ticks"] >= 0.7 * summ["elapsed_ms"] / 10
-    assert summ["max_lag_ms"] < 50
+    # A client that blocked on the server would stall the loop for a whole
+    # reply delay (250 ms) at least; scheduling noise on a loaded 2-core CI
+    # machine under ASan has been measured at ~100 ms.
+    assert summ["max_lag_ms"] < 200
 
 
 def test_queue_sends_in_order_and_drops_the_oldest(smtptool_bin, sink_factory):
