@@ -59,3 +59,12 @@ def nettool_bin() -> str:
     if not p.exists():
         pytest.fail(f"{p} not built (run meson compile -C {build_dir()})")
     return str(p)
+
+
+@pytest.fixture(scope="session")
+def smtptool_bin() -> str:
+    """tests/lab/smtptool, the driver of the SMTP alert client (helper L)."""
+    p = build_dir() / "tests" / "lab" / "smtptool"
+    if not p.exists():
+        pytest.fail(f"{p} not built (run meson compile -C {build_dir()})")
+    return str(p)

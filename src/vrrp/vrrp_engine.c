@@ -5,10 +5,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "core/log.h"
 #include "vrrp/vrrp_instance.h"
+#include "vrrp/vrrp_tracking.h"
 
 static bool runnable(const struct vrrp_instance_conf *c)
 {
@@ -54,6 +58,7 @@ static void link_event(struct vrrp_engine *eng, const struct rtnl_link *l, bool 
 			vrrp_inst_link_appeared(v);
 		}
 	}
+	vrrp_tracking_link(eng, l->name, !deleted && rtnl_link_usable(l));
 }
 
 static void addr_event(struct vrrp_engine *eng, const struct rtnl_addr *a)
@@ -92,6 +97,7 @@ static void resync_links(struct vrrp_engine *eng)
 		bool ok = rtnl_link_get(&eng->rtnl, v->ifindex, &l) == 0;
 		vrrp_inst_link_changed(v, ok && rtnl_link_usable(&l));
 	}
+	vrrp_tracking_resync(eng);
 }
 
 static void on_rtnl_readable(uv_poll_t *p, int status, int events)
@@ -131,8 +137,10 @@ static void vrrp_reload(void *engine, const struct halo_config *newcfg)
 {
 	struct vrrp_engine *eng = engine;
 	struct vrrp_inst *old = eng->insts;
+	const struct halo_config *oldcfg = eng->cfg;
 	eng->insts = NULL;
 	eng->cfg = newcfg;
+	vrrp_tracking_reload_begin(eng, oldcfg);
 	const struct vrrp_model *m = &newcfg->vrrp;
 	unsigned kept = 0, added = 0, removed = 0;
 	for (size_t i = 0; i < m->instances.n; i++) {
@@ -155,9 +163,11 @@ static void vrrp_reload(void *engine, const struct halo_config *newcfg)
 		struct vrrp_inst *v = old;
 		old = v->next;
 		log_info_i(v->conf->name, "removed from the configuration: stopping");
+		v->deleted = true;
 		vrrp_inst_stop(v);
 		removed++;
 	}
+	vrrp_tracking_reload_end(eng, &oldcfg->vrrp);
 	log_info("VRRP reload: %u kept, %u added, %u removed", kept, added, removed);
 	log_debug(LOGC_VRRP, "configuration adopted");
 }
@@ -183,12 +193,13 @@ static void vrrp_stop(void *engine, void (*done)(struct engine_env *env))
 	if (eng->rtnl_poll_on && !uv_is_closing((uv_handle_t *)&eng->rtnl_poll))
 		uv_close((uv_handle_t *)&eng->rtnl_poll, NULL);
 	eng->rtnl_poll_on = false;
-	done(eng->env);
+	vrrp_tracking_stop(eng, done);
 }
 
 static void vrrp_destroy(void *engine)
 {
 	struct vrrp_engine *eng = engine;
+	vrrp_tracking_free(eng);
 	if (eng->rtnl_ok)
 		rtnl_close(&eng->rtnl);
 	if (eng->garp_ok)
@@ -200,8 +211,30 @@ const struct engine_ops vrrp_engine_ops = {
 	.reload = vrrp_reload,
 	.status = vrrp_status,
 	.stop = vrrp_stop,
+	.dump_data = vrrp_dump_data,
+	.dump_stats = vrrp_dump_stats,
+	.dump_json = vrrp_dump_json,
 	.destroy = vrrp_destroy,
 };
+
+/* global_defs vrrp_priority (nice), vrrp_rt_priority (SCHED_RR, bounded by
+ * RLIMIT_RTTIME as keepalived does: 10 ms of CPU without sleeping unless
+ * vrrp_rlimit_rttime says otherwise) and vrrp_no_swap.  A real-time VRRP
+ * process keeps its timers precise on a loaded machine. */
+static void apply_process_settings(const struct global_conf *g)
+{
+	if (g->vrrp_priority && setpriority(PRIO_PROCESS, 0, g->vrrp_priority) < 0)
+		log_warn("vrrp_priority %d: %s", g->vrrp_priority, strerror(errno));
+	if (g->vrrp_rt_priority > 0) {
+		rlim_t us = g->vrrp_rlimit_rttime > 0 ? (rlim_t)g->vrrp_rlimit_rttime : 10000;
+		struct rlimit rl = { .rlim_cur = us, .rlim_max = us };
+		struct sched_param sp = { .sched_priority = g->vrrp_rt_priority };
+		if (setrlimit(RLIMIT_RTTIME, &rl) < 0 || sched_setscheduler(0, SCHED_RR, &sp) < 0)
+			log_warn("vrrp_rt_priority %d: %s", g->vrrp_rt_priority, strerror(errno));
+	}
+	if (g->vrrp_no_swap && mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		log_warn("vrrp_no_swap: %s", strerror(errno));
+}
 
 struct vrrp_engine *vrrp_engine_new(struct engine_env *env)
 {
@@ -214,6 +247,7 @@ struct vrrp_engine *vrrp_engine_new(struct engine_env *env)
 	/* Failover is judged against Master_Down_Interval to the millisecond:
 	 * the default 50 µs timer slack is the one delay we can remove. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	apply_process_settings(&env->cfg->global);
 	if (rtnl_open(&eng->rtnl, RTNL_GRP_LINK | RTNL_GRP_ADDR4 | RTNL_GRP_ADDR6) < 0) {
 		log_error("rtnetlink: %s", rtnl_errmsg(&eng->rtnl));
 	} else {
@@ -227,6 +261,8 @@ struct vrrp_engine *vrrp_engine_new(struct engine_env *env)
 		log_error("gratuitous ARP / NA: %s", eng->garp.err);
 	else
 		eng->garp_ok = true;
+	vrrp_tracking_new(eng);
 	start_instances(eng);
+	vrrp_tracking_run(eng);
 	return eng;
 }

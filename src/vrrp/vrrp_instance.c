@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "vrrp/vrrp_instance.h"
 #include "vrrp/vrrp_timer.h"
+#include "vrrp/vrrp_tracking.h"
 
 static struct halo_addr group_addr(const struct vrrp_inst *v)
 {
@@ -66,8 +67,17 @@ static void on_timer(uv_poll_t *p, int status, int events)
 	v->armed_us = 0;
 	struct vrrp_event ev = { 0 };
 	if (v->fsm.master_down_timer_us && v->fsm.master_down_timer_us <= now) {
-		ev.type = VRRP_EV_MASTER_DOWN_TIMER;
-		vrrp_inst_event(v, &ev);
+		if (v->group >= 0 && v->fsm.state == VRRP_STATE_BACKUP &&
+		    !vrrp_tracking_may_take_over(v)) {
+			/* A sync group goes MASTER only when every member
+			 * wants to: wait for the others (the last one to
+			 * want it takes the group along). */
+			v->want_master = true;
+			v->fsm.master_down_timer_us = now + vrrp_fsm_master_down_interval_us(&v->fsm);
+		} else {
+			ev.type = VRRP_EV_MASTER_DOWN_TIMER;
+			vrrp_inst_event(v, &ev);
+		}
 	}
 	if (v->fsm.adver_timer_us && v->fsm.adver_timer_us <= now) {
 		ev.type = VRRP_EV_ADVER_TIMER;
@@ -115,7 +125,9 @@ static void send_one(struct vrrp_inst *v, const struct vrrp_adv *adv,
 	uint8_t buf[VRRP_PKT_MAX];
 	ssize_t n = vrrp_pkt_encode(adv, &o, buf, sizeof(buf));
 	if (n < 0) {
-		v->send_errors++;
+		/* e.g. an IPv6 instance without an IPv6 VIP (Count 0 is invalid). */
+		if (v->send_errors++ == 0)
+			log_warn_i(v->conf->name, "cannot encode an advert from this configuration");
 		return;
 	}
 	int r = vrrp_sock_send(v->sock, buf, (size_t)n, &v->primary, dst, ttl);
@@ -151,23 +163,35 @@ static void notify(struct vrrp_inst *v, const struct vrrp_action *a)
 	v->last_from = a->prev_state;
 	v->last_to = a->state;
 	v->last_reason = a->reason;
+	v->want_master = false;
 	log_info_i(v->conf->name, "%s -> %s (%s)", vrrp_state_str(a->prev_state),
 		   vrrp_state_str(a->state), vrrp_reason_str(a->reason));
 	if (a->prev_state == VRRP_STATE_MASTER)
 		vrrp_garp_stop(v);
+	vrrp_tracking_transition(v, a->prev_state, a->state);
+}
+
+/* Adverts go out first, in the FSM's order among themselves: they are
+ * what the peers time their Master_Down_Timer against, and adding VIPs
+ * through netlink first would delay a take-over advert by the time the
+ * kernel takes to add them (RFC 5798 §6.4.2 also lists "send an
+ * ADVERTISEMENT" before the gratuitous ARPs). */
+static void send_adverts(struct vrrp_inst *v, const struct vrrp_actions *acts)
+{
+	for (size_t i = 0; i < acts->n; i++) {
+		if (acts->v[i].type == VRRP_ACT_SEND_ADVERT)
+			send_advert(v, v->fsm.priority);
+		else if (acts->v[i].type == VRRP_ACT_SEND_ADVERT_PRIO0)
+			send_advert(v, VRRP_PRIO_STOP);
+	}
 }
 
 static void apply(struct vrrp_inst *v, const struct vrrp_actions *acts)
 {
+	send_adverts(v, acts);
 	for (size_t i = 0; i < acts->n; i++) {
 		const struct vrrp_action *a = &acts->v[i];
 		switch (a->type) {
-		case VRRP_ACT_SEND_ADVERT:
-			send_advert(v, v->fsm.priority);
-			break;
-		case VRRP_ACT_SEND_ADVERT_PRIO0:
-			send_advert(v, VRRP_PRIO_STOP);
-			break;
 		case VRRP_ACT_ADD_VIPS:
 			vrrp_vips_all(v, true);
 			break;
@@ -183,7 +207,8 @@ static void apply(struct vrrp_inst *v, const struct vrrp_actions *acts)
 			notify(v, a);
 			break;
 		default:
-			/* Timers: the FSM keeps the deadlines; rearm() follows them. */
+			/* Adverts are sent above; timers: the FSM keeps the
+			 * deadlines and rearm() follows them. */
 			break;
 		}
 	}
@@ -233,6 +258,17 @@ static void rx_ctx(const struct vrrp_inst *v, const struct halo_addr *src,
 		}
 }
 
+/* keepalived's check_unicast_src: with unicast peers, only they count. */
+static bool from_peer(const struct vrrp_instance_conf *c, const struct halo_addr *src)
+{
+	if (c->check_unicast_src != 1 || !c->unicast_peers.n)
+		return true;
+	for (size_t i = 0; i < c->unicast_peers.n; i++)
+		if (addr_equal(&c->unicast_peers.v[i].addr, src))
+			return true;
+	return false;
+}
+
 static bool addr_list_ok(struct vrrp_inst *v, const struct vrrp_adv *adv)
 {
 	struct halo_addr ours[VRRP_MAX_ADDRS];
@@ -250,6 +286,10 @@ void vrrp_inst_rx(struct vrrp_inst *v, const uint8_t *msg, size_t len,
 	static struct vrrp_adv adv; /* 4 KiB: kept off the stack; the loop is single-threaded */
 	if (addr_equal(src, &v->primary)) {
 		vrrp_rx_count_drop(&v->rx, VRRP_DROP_OWN);
+		return;
+	}
+	if (!from_peer(v->conf, src)) {
+		v->unicast_src_drops++;
 		return;
 	}
 	rx_ctx(v, src, dst, ttl, &v2, &ctx);
@@ -270,6 +310,10 @@ void vrrp_inst_rx(struct vrrp_inst *v, const uint8_t *msg, size_t len,
 	ev.adv.priority = adv.priority;
 	ev.adv.src = *src;
 	ev.adv.interval_us = vrrp_adv_interval_us(&adv);
+	/* A master this instance accepts: it no longer wants to take over. */
+	if (adv.priority != VRRP_PRIO_STOP &&
+	    (adv.priority >= v->fsm.priority || v->conf->nopreempt))
+		v->want_master = false;
 	vrrp_inst_event(v, &ev);
 }
 
@@ -301,6 +345,9 @@ struct vrrp_inst *vrrp_inst_new(struct vrrp_engine *eng, const struct vrrp_insta
 		abort();
 	v->eng = eng;
 	v->conf = c;
+	v->notify_h = -1;
+	v->group = -1;
+	vrrp_tracking_inst_init(v);
 	v->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (v->tfd < 0)
 		log_error_i(c->name, "cannot create a timer: %s", strerror(errno));
@@ -336,7 +383,8 @@ static int primary_cb(const struct rtnl_addr *a, void *arg)
 {
 	struct primary_walk *w = arg;
 	const struct halo_addr *ad = &a->prefix.addr;
-	if (is_vip(w->v->conf, ad))
+	/* An address owner's VIP is its own interface address (RFC 5798 §1). */
+	if (w->v->conf->priority != VRRP_PRIO_OWNER && is_vip(w->v->conf, ad))
 		return 0;
 	if (ad->family == AF_INET && !(a->flags & 0x01 /* IFA_F_SECONDARY */)) {
 		w->found = *ad;
@@ -396,13 +444,31 @@ void vrrp_inst_start(struct vrrp_inst *v)
 	struct vrrp_fsm_config fc;
 	fsm_config(c, &v->primary, &fc);
 	vrrp_fsm_init(&v->fsm, &fc);
-	struct vrrp_event ev = { .type = VRRP_EV_STARTUP };
-	vrrp_inst_event(v, &ev);
-	if (!ok || !have_primary || !v->link_usable) {
-		ev.type = VRRP_EV_FAULT;
+	/* Trackers already read (interfaces, init_fail scripts) count from
+	 * the first advert on; the owner's 255 is never moved by weights. */
+	if (v->ts.priority != v->fsm.priority)
+		v->fsm.priority = (uint8_t)v->ts.priority;
+	if (!ok || !have_primary || !v->link_usable)
 		v->in_fault = true;
-		vrrp_inst_event(v, &ev);
+	/* Faulty from the start: INIT -> FAULT directly, so no BACKUP is
+	 * notified for an instance that never ran; FAULT_CLEARED later
+	 * starts it exactly as STARTUP would. */
+	struct vrrp_event ev = { .type = VRRP_EV_STARTUP };
+	if (v->in_fault || v->track_fault) {
+		ev.type = VRRP_EV_FAULT;
+		v->fault_fed = true;
 	}
+	vrrp_inst_event(v, &ev);
+}
+
+void vrrp_inst_set_fault(struct vrrp_inst *v)
+{
+	bool want = v->in_fault || v->track_fault || v->group_fault;
+	if (want == v->fault_fed)
+		return;
+	v->fault_fed = want;
+	struct vrrp_event ev = { .type = want ? VRRP_EV_FAULT : VRRP_EV_FAULT_CLEARED };
+	vrrp_inst_event(v, &ev);
 }
 
 void vrrp_inst_link_changed(struct vrrp_inst *v, bool usable)
@@ -416,8 +482,7 @@ void vrrp_inst_link_changed(struct vrrp_inst *v, bool usable)
 	v->in_fault = fault;
 	log_info_i(v->conf->name, "interface %s %s", v->conf->interface,
 		   fault ? "is down: FAULT" : "is usable again");
-	struct vrrp_event ev = { .type = fault ? VRRP_EV_FAULT : VRRP_EV_FAULT_CLEARED };
-	vrrp_inst_event(v, &ev);
+	vrrp_inst_set_fault(v);
 }
 
 void vrrp_inst_link_gone(struct vrrp_inst *v)
@@ -446,22 +511,26 @@ void vrrp_inst_reconf(struct vrrp_inst *v, const struct vrrp_instance_conf *c)
 	if (v->vips_added)
 		vrrp_vips_reload(v, old, c);
 	v->conf = c;
+	/* Trackers keep their results; the set now points into the new
+	 * config and carries the new base priority. */
+	vrrp_tracking_inst_reconf(v);
 	/* Keep the state, the timers and the counters; take the new
-	 * parameters (the base priority through a PRIORITY_CHANGED event, so
-	 * a MASTER that now loses, or a BACKUP that now wins, acts at once). */
+	 * parameters (the effective priority through a PRIORITY_CHANGED
+	 * event, so a MASTER that now loses, or a BACKUP that now wins, acts
+	 * at once). */
+	if (v->ifindex && find_primary(v))
+		v->fsm.cfg.primary = v->primary; /* unicast_src_ip may have changed */
 	struct vrrp_fsm_config fc;
-	fsm_config(c, &v->primary, &fc);
-	fc.primary = v->fsm.cfg.primary;
-	uint8_t old_prio = v->fsm.cfg.priority;
+	fsm_config(c, &v->fsm.cfg.primary, &fc);
 	v->fsm.cfg = fc;
-	v->fsm.cfg.priority = old_prio;
-	if (old_prio != (uint8_t)c->priority) {
-		v->fsm.cfg.priority = (uint8_t)c->priority;
+	uint8_t old_prio = v->fsm.priority;
+	if (old_prio != (uint8_t)v->ts.priority) {
 		struct vrrp_event ev = { .type = VRRP_EV_PRIORITY_CHANGED };
-		ev.prio.priority = (uint8_t)c->priority;
-		log_info_i(c->name, "priority %u -> %u", old_prio, c->priority);
+		ev.prio.priority = (uint8_t)v->ts.priority;
+		log_info_i(c->name, "priority %u -> %d", old_prio, v->ts.priority);
 		vrrp_inst_event(v, &ev);
 	}
+	vrrp_inst_set_fault(v);
 }
 
 static void handle_closed(uv_handle_t *h)
@@ -488,6 +557,7 @@ void vrrp_inst_stop(struct vrrp_inst *v)
 {
 	struct vrrp_event ev = { .type = VRRP_EV_SHUTDOWN };
 	vrrp_inst_event(v, &ev);
+	vrrp_tracking_inst_fini(v);
 	vrrp_garp_stop(v);
 	vrrp_sock_put(v->sock);
 	v->sock = NULL;

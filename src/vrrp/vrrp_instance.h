@@ -12,6 +12,7 @@
  *   vrrp_vip.c       VIPs and the GARP/NA schedule
  *   vrrp_sock.c      raw IPPROTO_VRRP sockets and demultiplexing by VRID
  *   vrrp_status.c    the status JSON
+ *   vrrp_dump.c      the signal dumps (/tmp/keepalived.data, .stats, .json)
  */
 #ifndef HALO_VRRP_VRRP_INSTANCE_H
 #define HALO_VRRP_VRRP_INSTANCE_H
@@ -28,9 +29,11 @@
 #include "net/rtnl.h"
 #include "vrrp/vrrp_fsm.h"
 #include "vrrp/vrrp_pkt.h"
+#include "vrrp/vrrp_track.h"
 
 struct vrrp_engine;
 struct vrrp_inst;
+struct vrrp_tracking;
 
 /* One raw socket per (interface, family), shared by the instances on it. */
 struct vrrp_sock {
@@ -63,13 +66,23 @@ struct vrrp_inst {
 	int ifindex;
 	uint8_t mac[ARP_NA_MAC_LEN];
 	bool link_usable;
-	bool in_fault;             /* a FAULT event was fed and not cleared */
+	bool in_fault;             /* own interface missing, down or without an address */
+	bool track_fault;          /* a tracker says FAULT (vrrp_tracking.c) */
+	bool group_fault;          /* held in FAULT by its sync group */
+	bool fault_fed;            /* a FAULT event was fed and not cleared */
+	struct vrrp_track_set ts;  /* trackers: results, weights, effective priority */
+	int notify_h;              /* notify target, -1: none */
+	int group;                 /* index in the model's sync groups, -1: none */
+	bool sync_trigger;         /* changed state since the group was last reconciled */
+	bool want_master;          /* its down timer ran out, waiting for the group */
+	bool deleted;              /* being removed by a reload (notify DELETED) */
 	struct halo_addr primary;  /* our source address */
 	bool vips_added;
 	struct vrrp_rx_counters rx;
 	uint64_t send_errors;
 	uint64_t garp_sent, na_sent, garp_errors;
 	uint64_t addr_list_mismatch;
+	uint64_t unicast_src_drops; /* check_unicast_src: not from a peer */
 	/* Protocol timer: a timerfd armed at the FSM's absolute deadline on
 	 * CLOCK_MONOTONIC, so it fires within tens of µs of the deadline
 	 * instead of libuv's millisecond granularity. */
@@ -100,6 +113,7 @@ struct vrrp_engine {
 	bool garp_ok;
 	struct vrrp_inst *insts;
 	struct vrrp_sock *socks;
+	struct vrrp_tracking *trk; /* trackers, notify, SMTP, sync groups */
 	bool stopping;
 };
 
@@ -122,6 +136,9 @@ void vrrp_inst_rx(struct vrrp_inst *v, const uint8_t *msg, size_t len,
 /* Adopt a new config for the same instance (reload). */
 void vrrp_inst_reconf(struct vrrp_inst *v, const struct vrrp_instance_conf *c);
 void vrrp_inst_link_changed(struct vrrp_inst *v, bool usable);
+/* Feeds FAULT / FAULT_CLEARED when the union of the interface, tracker and
+ * sync-group faults differs from what the state machine was last told. */
+void vrrp_inst_set_fault(struct vrrp_inst *v);
 /* The interface was deleted (FAULT, socket released) / a link with the
  * configured name appeared (socket opened, FAULT cleared if usable). */
 void vrrp_inst_link_gone(struct vrrp_inst *v);
@@ -148,6 +165,11 @@ void vrrp_sock_put(struct vrrp_sock *s);
 /* Sends `len` bytes from `src` to `dst` with hop limit / TTL `ttl`. */
 int vrrp_sock_send(struct vrrp_sock *s, const uint8_t *buf, size_t len,
 		   const struct halo_addr *src, const struct halo_addr *dst, int ttl);
+
+/* vrrp_dump.c: SIGUSR1, SIGUSR2 / STATS_CLEAR, JSON signal hooks. */
+void vrrp_dump_data(void *engine);
+void vrrp_dump_stats(void *engine, bool clear);
+void vrrp_dump_json(void *engine);
 
 /* vrrp_status.c */
 void vrrp_status_fill(struct vrrp_engine *eng, json_object *result);

@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "vrrp/vrrp_instance.h"
+#include "vrrp/vrrp_tracking.h"
 
 static json_object *jstr(const char *s)
 {
@@ -55,7 +56,10 @@ static json_object *counters(const struct vrrp_inst *v)
 	add_u64(o, "csum_msg", v->rx.csum_msg);
 	add_u64(o, "stale_timers", f->stale_timers);
 	add_u64(o, "ignored_events", f->ignored_events);
-	json_object_object_add(o, "drops", vrrp_rx_drops_json(&v->rx));
+	json_object *drops = vrrp_rx_drops_json(&v->rx);
+	if (v->unicast_src_drops)
+		add_u64(drops, "unicast_src", v->unicast_src_drops);
+	json_object_object_add(o, "drops", drops);
 	return o;
 }
 
@@ -119,6 +123,7 @@ static json_object *instance(const struct vrrp_inst *v)
 	json_object_object_add(o, "last_transition", transition(v));
 	json_object_object_add(o, "counters", counters(v));
 	json_object_object_add(o, "timer", timer(v));
+	vrrp_tracking_inst_status(v, o);
 	return o;
 }
 
@@ -142,4 +147,5 @@ void vrrp_status_fill(struct vrrp_engine *eng, json_object *result)
 	for (const struct vrrp_sock *s = eng->socks; s; s = s->next)
 		json_object_array_add(socks, socket_obj(s));
 	json_object_object_add(result, "sockets", socks);
+	vrrp_tracking_status(eng, result);
 }

@@ -638,6 +638,20 @@ void vrrp_trackers_free(struct vrrp_trackers *t)
 	release(t);
 }
 
+void vrrp_trackers_seed_script(struct vrrp_trackers *t, size_t idx,
+			       const struct vrrp_script_state *prev)
+{
+	if (idx >= t->nscripts || !prev)
+		return;
+	/* Keep the new block's rise/fall: only the result history carries over. */
+	struct vrrp_script_state *st = &t->scripts[idx].st;
+	st->up = prev->up;
+	st->confirmed = prev->confirmed;
+	st->streak = prev->streak < st->rise && prev->streak < st->fall ? prev->streak : 0;
+	st->successes = prev->successes;
+	st->failures = prev->failures;
+}
+
 const struct vrrp_script_state *vrrp_trackers_script_state(const struct vrrp_trackers *t,
 							   size_t idx)
 {

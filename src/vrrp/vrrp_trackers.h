@@ -124,6 +124,10 @@ void vrrp_trackers_free(struct vrrp_trackers *t);
 /* Current hysteresis state of model->scripts[idx] (NULL if out of range). */
 const struct vrrp_script_state *vrrp_trackers_script_state(const struct vrrp_trackers *t,
 							   size_t idx);
+/* Carries a script's hysteresis state over a reload (the same script in
+ * the old trackers), so a reload neither flaps it nor restarts rise/fall. */
+void vrrp_trackers_seed_script(struct vrrp_trackers *t, size_t idx,
+			       const struct vrrp_script_state *prev);
 void vrrp_trackers_script_stats(const struct vrrp_trackers *t, size_t idx,
 				struct vrrp_script_stats *out);
 /* Last value read from model->track_files[idx] (0 if never read). */

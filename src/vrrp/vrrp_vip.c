@@ -91,6 +91,10 @@ static void vip_apply(struct vrrp_inst *v, const struct vip_conf *vip, bool add)
 			   prefix_format(&vip->prefix, buf, sizeof(buf)), vip->dev);
 		return;
 	}
+	/* An address owner's VIP is the interface's own address, which we send
+	 * from: it was there before us and must outlive us. */
+	if (!add && addr_equal(&vip->prefix.addr, &v->primary))
+		return;
 	int r = add ? rtnl_addr_add(&v->eng->rtnl, &a) : rtnl_addr_del(&v->eng->rtnl, &a);
 	if (r < 0 && r != -EEXIST && r != -EADDRNOTAVAIL)
 		log_error_i(name, "cannot %s VIP %s: %s", add ? "add" : "remove",

@@ -1,14 +1,16 @@
 """VRRP between real halod processes in network namespaces: election, crash
-and clean-stop failover (timed on captured packets), preemption, nopreempt.
+and clean-stop failover (timed on captured packets against the RFC bounds),
+preemption, nopreempt, equal priorities, link down (FAULT), an interface
+that appears late or is deleted, crash-leftover VIPs, -V, the GARP schedule
+and vrrp_rt_priority.
 
 Run as root:  HALO_BUILD_DIR=build-h /usr/bin/python3 -m pytest tests/lab/test_vrrp_failover.py
 """
-import signal
 import time
 
 import pytest
 
-from vrrp_lab import Lab, tshark_arp, tshark_vrrp, vrrp_conf, wait_for
+from vrrp_lab import Lab, sh, tshark_arp, tshark_vrrp, vrrp_conf, wait_for
 
 VIP = "10.99.0.100/24"
 
@@ -199,7 +201,6 @@ def test_interface_appears_and_goes(lab):
                                     interface="eth1", vips=("10.98.0.100/24",)))
     a.wait_state("FAULT")
     sw = lab.sw
-    from vrrp_lab import sh
     sh("ip", "-n", sw, "link", "add", "q0", "type", "veth", "peer", "name", "eth1",
        "netns", a_node.ns)
     sh("ip", "-n", sw, "link", "set", "q0", "master", "br0", "up")
@@ -211,3 +212,51 @@ def test_interface_appears_and_goes(lab):
     sh("ip", "-n", sw, "link", "del", "q0")
     a.wait_state("FAULT", timeout=2)
     assert a.alive()
+
+
+def test_garp_schedule(lab):
+    """garp_master_repeat 2 at take-over, 2 more after garp_master_delay 1 s,
+    then garp_master_refresh every 2 s (garp_master_refresh_repeat 1)."""
+    a_node, _ = lab.nodes
+    extra = ("    garp_master_repeat 2\n    garp_master_delay 1\n"
+             "    garp_master_refresh 2")
+    pcap, cap = lab.capture("garp", filt="arp")
+    a = lab.halod(a_node, vrrp_conf(priority=255, interval="0.1", version=3, auth=False,
+                                    extra=extra))
+    a.wait_state("MASTER", timeout=2)
+    wait_for(lambda: a.instance()["counters"]["garp_sent"] == 5, 4, "5 GARPs")
+    time.sleep(0.2)
+    lab.stop_capture(cap)
+    times = [t for t, ip in tshark_arp(pcap) if ip == VIP.split("/")[0]]
+    assert len(times) == 5, times
+    t0 = times[0]
+    rel = [round(t - t0, 1) for t in times]
+    assert rel == [0.0, 0.0, 1.0, 1.0, 2.0], rel
+
+
+def test_equal_priority_backup_does_not_preempt(lab):
+    """RFC 5798 §6.4.2: a BACKUP accepts an advert of equal priority even
+    from a lower address (the address tie-break is for two masters): the
+    first node up stays MASTER."""
+    a_node, b_node = lab.nodes
+    conf = dict(priority=100, interval="0.1", version=3, auth=False)
+    a = lab.halod(a_node, vrrp_conf(**conf))
+    a.wait_state("MASTER", timeout=3)
+    b = lab.halod(b_node, vrrp_conf(**conf))
+    b.wait_state("BACKUP")
+    time.sleep(0.8)
+    assert a.state() == "MASTER" and b.state() == "BACKUP"
+    assert a_node.has(VIP) and not b_node.has(VIP)
+    assert b.instance()["master_address"] == a_node.ip4
+
+
+def test_rt_priority(lab):
+    """global_defs vrrp_rt_priority runs the VRRP child SCHED_RR (keepalived's
+    way of keeping the timers precise on a busy machine)."""
+    a_node, _ = lab.nodes
+    a = lab.halod(a_node, vrrp_conf(priority=255, interval="0.1", version=3, auth=False,
+                                    globals_extra="    vrrp_rt_priority 40\n"))
+    a.wait_state("MASTER", timeout=2)
+    pid = a.vrrp_status()["pid"]
+    out = sh("chrt", "-p", pid).stdout
+    assert "SCHED_RR" in out and "priority: 40" in out, out

@@ -8,6 +8,8 @@ unknown VRID, wrong password, wrong interval, wrong auth type) are each
 counted under their own drop reason, change no state and do not hurt the
 daemon; a well-formed advert sent the same way does change the state, which
 proves the forged ones would have been acted on had they been accepted.
+The same for IPv6 (hop limit, pseudo-header checksum, Count 0), and
+check_unicast_src (a well-formed advert from a non-peer is dropped).
 
 Run as root:  HALO_BUILD_DIR=build-h /usr/bin/python3 -m pytest tests/lab/test_vrrp_wire.py
 """
@@ -126,9 +128,11 @@ def csum(b):
         s = (s & 0xffff) + (s >> 16)
     return (~s) & 0xffff
 
-def v2(vrid=51, prio=255, interval=1, auth=1, pw=b"s3cret", ver=2, bad_sum=False):
+def v2(vrid=51, prio=255, interval=1, auth=1, pw=b"s3cret", ver=2, bad_sum=False,
+       typ=1, count=1, extra=b""):
     addr = bytes([10, 99, 0, 100])
-    m = bytes([(ver << 4) | 1, vrid, prio, 1, auth, interval, 0, 0]) + addr + pw.ljust(8, b"\0")
+    m = (bytes([(ver << 4) | typ, vrid, prio, count, auth, interval, 0, 0]) + addr +
+         pw.ljust(8, b"\0") + extra)
     c = csum(m)
     if bad_sum:
         c ^= 0x5555
@@ -147,6 +151,9 @@ cases = {
     "auth_pass": (v2(pw=b"wrong"), 255),
     "auth_type": (v2(auth=0, pw=b""), 255),
     "interval": (v2(interval=2), 255),
+    "type": (v2(typ=2), 255),
+    "overlong": (v2(extra=bytes(4)), 255),
+    "count": (v2(count=2), 255),
     "valid": (v2(), 255),
 }
 # scapy builds the frames; a plain AF_PACKET socket sends them (scapy's
@@ -192,14 +199,18 @@ def test_malformed_adverts_counted(lab):
     a_node, b_node = lab.nodes
     h = lab.halod(a_node, CONF_OWNER)
     h.wait_state("MASTER", timeout=3)
-    reasons = ["ttl", "checksum", "version", "too_short", "auth_pass", "auth_type", "interval"]
-    forge(lab, b_node, *reasons, "vrid")
+    reasons = ["ttl", "checksum", "version", "too_short", "auth_pass", "auth_type", "interval",
+               "type"]
+    # Trailing bytes after the addresses and a Count IPvX larger than the
+    # addresses present are both a length that does not match the count.
+    expected = dict.fromkeys(reasons, 1) | {"length": 2}
+    forge(lab, b_node, *reasons, "overlong", "count", "vrid")
 
     def counted():
         st = h.vrrp_status()
         drops = st["instances"][0]["counters"]["drops"]
         sock = st["sockets"][0]["drops"]
-        return all(drops.get(r) == 1 for r in reasons) and sock.get("vrid") == 1 and st
+        return drops == expected and sock.get("vrid") == 1 and st
     try:
         st = wait_for(counted, 5, "every forged advert counted")
     except AssertionError:
@@ -209,7 +220,7 @@ def test_malformed_adverts_counted(lab):
     assert inst["state"] == "MASTER", inst
     assert inst["counters"]["transitions"] == 1
     assert inst["counters"]["adverts_received"] == 0
-    assert set(inst["counters"]["drops"]) == set(reasons), inst["counters"]["drops"]
+    assert inst["counters"]["drops"] == expected, inst["counters"]["drops"]
     assert h.alive()
     # The control: the same advert, well formed, is accepted and acted on.
     forge(lab, b_node, "valid")
@@ -217,3 +228,75 @@ def test_malformed_adverts_counted(lab):
     inst = h.instance()
     assert inst["last_transition"]["reason"] == "higher_address"
     assert inst["master_address"] == b_node.ip4
+
+
+def test_check_unicast_src(lab):
+    """With check_unicast_src, an advert from an address that is not a
+    unicast peer is dropped and counted, even if well formed."""
+    a_node, b_node = lab.nodes
+    conf = CONF_OWNER.replace("    advert_int 1\n", "    advert_int 1\n    check_unicast_src\n"
+                              "    unicast_peer {\n        10.99.0.3\n    }\n")
+    h = lab.halod(a_node, conf)
+    h.wait_state("MASTER", timeout=3)
+    forge(lab, b_node, "valid")
+    wait_for(lambda: h.instance()["counters"]["drops"].get("unicast_src") == 1, 3,
+             "the advert from a non-peer counted")
+    assert h.state() == "MASTER"
+
+
+FORGE6 = r"""
+import socket, struct, sys
+from scapy.all import Ether, IPv6, Raw, get_if_hwaddr
+from scapy.layers.inet6 import in6_chksum
+
+SRC = "fe80::ffff:ffff:ffff:ffff"
+DST = "ff02::12"
+
+def v3(count=1, bad_sum=False):
+    addrs = socket.inet_pton(socket.AF_INET6, "fd99::100") * count
+    m = bytes([0x31, 51, 255, count, 0, 10, 0, 0]) + addrs
+    ip = IPv6(src=SRC, dst=DST, nh=112)
+    c = in6_chksum(112, ip, m)
+    if bad_sum:
+        c ^= 0x5555
+    return m[:6] + struct.pack("!H", c) + m[8:]
+
+cases = {
+    "ttl": (v3(), 64),
+    "checksum": (v3(bad_sum=True), 255),
+    "count_zero": (v3(count=0), 255),
+    "valid": (v3(), 255),
+}
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+for name in sys.argv[1:]:
+    payload, hlim = cases[name]
+    pkt = (Ether(dst="33:33:00:00:00:12", src=get_if_hwaddr("eth0")) /
+           IPv6(src=SRC, dst=DST, hlim=hlim, nh=112) / Raw(payload))
+    s.send(bytes(pkt))
+"""
+
+
+def test_malformed_ipv6_adverts_counted(lab):
+    """IPv6: hop limit 64, bad pseudo-header checksum and Count 0 are each
+    counted and ignored by an owner; the same advert well formed (priority
+    255 from a higher link-local address) sends it to BACKUP."""
+    a_node, b_node = lab.nodes
+    conf = ("vrrp_instance V6 {\n    interface eth0\n    virtual_router_id 51\n"
+            "    priority 255\n    advert_int 0.1\n    version 3\n"
+            "    virtual_ipaddress {\n        fd99::100/64\n    }\n}\n")
+    h = lab.halod(a_node, conf)
+    h.wait_state("MASTER", timeout=3, name="V6")
+    script = os.path.join(lab.tmp, "forge6.py")
+    with open(script, "w") as f:
+        f.write(FORGE6)
+    run = ["ip", "netns", "exec", b_node.ns, "/usr/bin/python3", script]
+    subprocess.run(run + ["ttl", "checksum", "count_zero"], check=True, capture_output=True,
+                   timeout=60)
+    reasons = ("ttl", "checksum", "count_zero")
+    wait_for(lambda: all(h.instance("V6")["counters"]["drops"].get(r) == 1 for r in reasons),
+             5, "the forged IPv6 adverts counted")
+    assert h.state("V6") == "MASTER"
+    subprocess.run(run + ["valid"], check=True, capture_output=True, timeout=60)
+    h.wait_state("BACKUP", timeout=3, name="V6")
+    assert h.instance("V6")["master_address"] == "fe80::ffff:ffff:ffff:ffff"

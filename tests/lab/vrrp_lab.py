@@ -307,9 +307,13 @@ class Lab:
             p.wait(timeout=5)
 
     def close(self):
+        """Kills what was started, deletes the namespaces; then fails if a
+        daemon's output shows a sanitizer finding (sanitizer builds)."""
+        logs = []
         for d in self.daemons:
             try:
                 d.close()
+                logs.append(open(d.dir / "log").read())
             except Exception:
                 pass
         for p in self.captures:
@@ -319,6 +323,8 @@ class Lab:
         for ns in reversed(self.namespaces):
             subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=CMD_TIMEOUT)
         self.tmpdir.cleanup()
+        for out in logs:
+            assert "Sanitizer" not in out and "runtime error:" not in out, out
 
 
 def tshark_vrrp(pcap, extra_fields=()):
@@ -352,3 +358,68 @@ def tshark_arp(pcap):
              "-T", "fields", "-e", "frame.time_relative", "-e", "arp.src.proto_ipv4",
              check=False).stdout
     return [(float(a), b) for a, b in (l.split("\t") for l in out.splitlines() if "\t" in l)]
+
+
+# ---- appended by helper O: shared /tmp dump files, a probe client, a monitor ----
+
+DUMP_LOCK = "/tmp/halo-lab-dumps.lock"
+
+
+class dump_lock:
+    """Serialises tests that make a daemon write keepalived's fixed dump
+    files (/tmp/keepalived.{data,stats,json}): halod and keepalived both
+    write there, so two such tests running at once would read each other's
+    files.  An flock, released when the test's `with` block ends."""
+
+    def __enter__(self):
+        import fcntl
+        self.f = open(DUMP_LOCK, "a")
+        fcntl.flock(self.f, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        self.f.close()
+
+
+def fresh_file(path, since, text):
+    """True once `path` was written at or after `since` (wall clock) and
+    contains `text`."""
+    try:
+        return os.stat(path).st_mtime >= since and text in open(path).read()
+    except (OSError, ValueError):
+        return False
+
+
+class Bg:
+    """A command in a node namespace in the background (own session), its
+    output in a file; `stop()` sends `sig` and returns the output."""
+
+    def __init__(self, lab, node_ns, argv, name):
+        self.path = pathlib.Path(lab.tmp) / f"{name}.out"
+        self.f = open(self.path, "w+")
+        self.proc = subprocess.Popen(["ip", "netns", "exec", node_ns] + [str(a) for a in argv],
+                                     stdout=self.f, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        lab.captures.append(self.proc)
+
+    def stop(self, sig=signal.SIGINT, timeout=5):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=timeout)
+        self.f.flush()
+        self.f.seek(0)
+        out = self.f.read()
+        self.f.close()
+        return out
+
+
+def ping_summary(out):
+    """(transmitted, received) from iputils ping's summary line."""
+    import re
+    m = re.search(r"(\d+) packets transmitted, (\d+) received", out)
+    assert m, out
+    return int(m.group(1)), int(m.group(2))
