@@ -253,8 +253,11 @@ SRC = "fe80::ffff:ffff:ffff:ffff"
 DST = "ff02::12"
 
 def v3(count=1, bad_sum=False):
+    # Max Adver Int 200 cs: the owner, sent to BACKUP by the valid advert,
+    # learns it and stays BACKUP for ~6 s (3 x 2 s), long enough to be seen
+    # by a status poll on a loaded machine.
     addrs = socket.inet_pton(socket.AF_INET6, "fd99::100") * count
-    m = bytes([0x31, 51, 255, count, 0, 10, 0, 0]) + addrs
+    m = bytes([0x31, 51, 255, count, 0, 200, 0, 0]) + addrs
     ip = IPv6(src=SRC, dst=DST, nh=112)
     c = in6_chksum(112, ip, m)
     if bad_sum:
