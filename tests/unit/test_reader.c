@@ -95,12 +95,11 @@ static struct cf_node *rd_file(struct fx *f, const char *rel)
  * blocks as " { ... }".  `*pos` is the length written so far. */
 static void put(char *out, size_t len, size_t *pos, const char *s)
 {
-	size_t l = strlen(s);
-	if (*pos + l >= len)
-		l = len - *pos - 1;
-	memcpy(out + *pos, s, l);
-	*pos += l;
-	out[*pos] = '\0';
+	/* snprintf bounds both the read and the write (GCC at -O3 sees a
+	 * possible over-read in a strlen + memcpy version). */
+	int n = snprintf(out + *pos, len - *pos, "%s", s);
+	size_t room = len - *pos - 1;
+	*pos += n < 0 ? 0 : ((size_t)n > room ? room : (size_t)n);
 }
 
 static void dump_at(const struct cf_node *n, char *out, size_t len, size_t *pos)
