@@ -12,7 +12,9 @@
 
 #include "core/log.h"
 #include "vrrp/vrrp_instance.h"
+#include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_tracking.h"
+#include "vrrp/vrrp_vmac.h"
 
 static bool runnable(const struct vrrp_instance_conf *c)
 {
@@ -65,7 +67,7 @@ static void addr_event(struct vrrp_engine *eng, const struct rtnl_addr *a)
 {
 	/* An instance waiting for a source address may now have one. */
 	for (struct vrrp_inst *v = eng->insts; v; v = v->next)
-		if (v->ifindex == a->ifindex && !addr_is_set(&v->primary))
+		if (vrrp_vmac_base_ifindex(v) == a->ifindex && !addr_is_set(&v->primary))
 			vrrp_inst_link_changed(v, v->link_usable);
 }
 
@@ -167,6 +169,7 @@ static void vrrp_reload(void *engine, const struct halo_config *newcfg)
 		vrrp_inst_stop(v);
 		removed++;
 	}
+	vrrp_static_reload(eng, &oldcfg->vrrp, &newcfg->vrrp);
 	vrrp_tracking_reload_end(eng, &oldcfg->vrrp);
 	log_info("VRRP reload: %u kept, %u added, %u removed", kept, added, removed);
 	log_debug(LOGC_VRRP, "configuration adopted");
@@ -193,6 +196,7 @@ static void vrrp_stop(void *engine, void (*done)(struct engine_env *env))
 	if (eng->rtnl_poll_on && !uv_is_closing((uv_handle_t *)&eng->rtnl_poll))
 		uv_close((uv_handle_t *)&eng->rtnl_poll, NULL);
 	eng->rtnl_poll_on = false;
+	vrrp_static_apply(eng, &eng->cfg->vrrp, false);
 	vrrp_tracking_stop(eng, done);
 }
 
@@ -262,6 +266,7 @@ struct vrrp_engine *vrrp_engine_new(struct engine_env *env)
 	else
 		eng->garp_ok = true;
 	vrrp_tracking_new(eng);
+	vrrp_static_apply(eng, &eng->cfg->vrrp, true);
 	start_instances(eng);
 	vrrp_tracking_run(eng);
 	return eng;

@@ -12,8 +12,10 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "vrrp/vrrp_instance.h"
+#include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_timer.h"
 #include "vrrp/vrrp_tracking.h"
+#include "vrrp/vrrp_vmac.h"
 
 static struct halo_addr group_addr(const struct vrrp_inst *v)
 {
@@ -194,11 +196,14 @@ static void apply(struct vrrp_inst *v, const struct vrrp_actions *acts)
 		switch (a->type) {
 		case VRRP_ACT_ADD_VIPS:
 			vrrp_vips_all(v, true);
+			vrrp_routes_all(v, true);
 			break;
 		case VRRP_ACT_REMOVE_VIPS:
 			/* -V: leave the kernel state as it is on the way out. */
-			if (!(v->eng->stopping && v->eng->env->dont_release))
+			if (!(v->eng->stopping && v->eng->env->dont_release)) {
+				vrrp_routes_all(v, false);
 				vrrp_vips_all(v, false);
+			}
 			break;
 		case VRRP_ACT_SEND_GARP:
 			vrrp_garp_start(v, a->garp);
@@ -410,7 +415,7 @@ static bool find_primary(struct vrrp_inst *v)
 	}
 	struct primary_walk w = { .v = v };
 	if (v->eng->rtnl_ok && v->ifindex)
-		rtnl_addr_list(&v->eng->rtnl, v->ifindex, c->family, primary_cb, &w);
+		rtnl_addr_list(&v->eng->rtnl, vrrp_vmac_base_ifindex(v), c->family, primary_cb, &w);
 	v->primary = w.found;
 	return addr_is_set(&w.found);
 }
@@ -426,6 +431,8 @@ static bool attach(struct vrrp_inst *v)
 	memcpy(v->mac, l.mac, l.mac_len >= ARP_NA_MAC_LEN ? ARP_NA_MAC_LEN : 0);
 	v->link_usable = rtnl_link_usable(&l);
 	v->sock = vrrp_sock_get(v->eng, v->conf->family, v->ifindex, v->conf->interface);
+	if (v->sock)
+		vrrp_vmac_attach(v);
 	return v->sock != NULL;
 }
 
@@ -439,8 +446,10 @@ void vrrp_inst_start(struct vrrp_inst *v)
 			   c->family == AF_INET ? "IPv4" : "IPv6 link-local");
 	if (!ok)
 		log_warn_i(c->name, "interface %s is missing: FAULT", c->interface);
-	if (ok && c->priority != VRRP_PRIO_OWNER)
+	if (ok && c->priority != VRRP_PRIO_OWNER) {
 		vrrp_vips_cleanup_stale(v);
+		vrrp_routes_cleanup_stale(v);
+	}
 	struct vrrp_fsm_config fc;
 	fsm_config(c, &v->primary, &fc);
 	vrrp_fsm_init(&v->fsm, &fc);
@@ -508,8 +517,10 @@ void vrrp_inst_link_appeared(struct vrrp_inst *v)
 void vrrp_inst_reconf(struct vrrp_inst *v, const struct vrrp_instance_conf *c)
 {
 	const struct vrrp_instance_conf *old = v->conf;
-	if (v->vips_added)
+	if (v->vips_added) {
 		vrrp_vips_reload(v, old, c);
+		vrrp_routes_reload(v, old, c);
+	}
 	v->conf = c;
 	/* Trackers keep their results; the set now points into the new
 	 * config and carries the new base priority. */
@@ -557,6 +568,7 @@ void vrrp_inst_stop(struct vrrp_inst *v)
 {
 	struct vrrp_event ev = { .type = VRRP_EV_SHUTDOWN };
 	vrrp_inst_event(v, &ev);
+	vrrp_vmac_detach(v);
 	vrrp_tracking_inst_fini(v);
 	vrrp_garp_stop(v);
 	vrrp_sock_put(v->sock);

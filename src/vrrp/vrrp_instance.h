@@ -63,6 +63,7 @@ struct vrrp_inst {
 	const struct vrrp_instance_conf *conf; /* points into the current config */
 	struct vrrp_fsm fsm;
 	struct vrrp_sock *sock;    /* NULL while the interface is missing */
+	struct vrrp_vmac *vmac;    /* use_vmac: its macvlan (vrrp_vmac.c), else NULL */
 	int ifindex;
 	uint8_t mac[ARP_NA_MAC_LEN];
 	bool link_usable;
