@@ -53,8 +53,12 @@ def mac_of(node: vrrp_lab.Node) -> str:
     return json.loads(out)[0]["address"]
 
 
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:+10.2f} ms"
+
+
 def timeline(pcap: pathlib.Path, client_pcap: pathlib.Path, master: vrrp_lab.Node,
-             backup: vrrp_lab.Node, t_kill: float, bound: float) -> bool:
+             backup: vrrp_lab.Node, t_kill: float, bound: float, rfc: str) -> bool:
     adverts = [(float(t), src, int(prio)) for t, src, prio in tshark_fields(
         pcap, "vrrp", ["frame.time_epoch", "ip.src", "vrrp.prio"])]
     last_old = max((t for t, src, _ in adverts if src == master.ip4 and t <= t_kill),
@@ -77,15 +81,15 @@ def timeline(pcap: pathlib.Path, client_pcap: pathlib.Path, master: vrrp_lab.Nod
     if last_old is None or first_new is None:
         say("  the capture does not show the takeover (no adverts?)")
         return False
-    say(f"  +0.000 s  last advert from {master.ip4} (the master), then it is killed")
-    say(f"  {first_new - last_old:+.3f} s  first advert from {backup.ip4}, the new master"
-        f"  (RFC 3768 bound: Master_Down_Interval = {bound:.3f} s)")
+    say(f"  {ms(0)}  last advert from {master.ip4} (the master), then it is killed")
+    say(f"  {ms(first_new - last_old)}  first advert from {backup.ip4}, the new master"
+        f" ({rfc} bound: Master_Down_Interval = {bound * 1000:.2f} ms)")
     if first_garp is not None:
-        say(f"  {first_garp - last_old:+.3f} s  gratuitous ARP for {VIP} from {backup.ip4}")
+        say(f"  {ms(first_garp - last_old)}  gratuitous ARP for {VIP} from {backup.ip4}")
     else:
         say("  no gratuitous ARP seen after the kill")
     if first_reply is not None:
-        say(f"  {first_reply - last_old:+.3f} s  first probe from the client answered by"
+        say(f"  {ms(first_reply - last_old)}  first probe from the client answered by"
             f" {backup.ip4}'s MAC")
     else:
         say("  no probe answered after the kill")
@@ -150,7 +154,8 @@ def main() -> int:
         lab.stop_capture(client_proc)
         show_status("router2", b)
         say("==> timeline (from a capture on the bridge)")
-        ok = timeline(cap, client_cap, r1, r2, t_kill, bound)
+        rfc = "RFC 3768" if args.version == "2" else "RFC 9568"
+        ok = timeline(cap, client_cap, r1, r2, t_kill, bound, rfc)
         say("==> cleaning up")
         return 0 if ok else 1
     except KeyboardInterrupt:
