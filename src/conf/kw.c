@@ -102,27 +102,40 @@ bool cf_need_block(struct cf_ctx *c, const struct cf_node *n)
 	return true;
 }
 
+bool cf_word_int(struct cf_ctx *c, const struct cf_loc *loc, const char *label,
+		 const char *w, int64_t min, int64_t max, bool hex, int64_t *out)
+{
+	int64_t v;
+	bool ok = parse_int64(w, &v);
+	if (!ok && hex && w[0] == '0' && (w[1] == 'x' || w[1] == 'X') && w[2]) {
+		char *end;
+		unsigned long long u = strtoull(w + 2, &end, 16);
+		ok = !*end && u <= (unsigned long long)INT64_MAX;
+		v = (int64_t)u;
+	}
+	if (!ok) {
+		diag_err(c->d, loc, "%s: expected an integer %lld-%lld, got '%s'", label,
+			 (long long)min, (long long)max, w);
+		return false;
+	}
+	if (v < min || v > max) {
+		diag_err(c->d, loc, "%s: %lld is out of range %lld-%lld", label, (long long)v,
+			 (long long)min, (long long)max);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
 bool cf_parse_int(struct cf_ctx *c, const struct cf_node *n, int i, int64_t min,
 		  int64_t max, int64_t *out)
 {
-	int64_t v;
 	if (i >= n->argc) {
 		diag_err(c->d, &n->loc, "%s: expected an integer %lld-%lld", kwname(n),
 			 (long long)min, (long long)max);
 		return false;
 	}
-	if (!parse_int64(n->argv[i], &v)) {
-		diag_err(c->d, &n->loc, "%s: expected an integer %lld-%lld, got '%s'",
-			 kwname(n), (long long)min, (long long)max, n->argv[i]);
-		return false;
-	}
-	if (v < min || v > max) {
-		diag_err(c->d, &n->loc, "%s: %lld is out of range %lld-%lld", kwname(n),
-			 (long long)v, (long long)min, (long long)max);
-		return false;
-	}
-	*out = v;
-	return true;
+	return cf_word_int(c, &n->loc, kwname(n), n->argv[i], min, max, false, out);
 }
 
 static void fmt_secs(char *buf, size_t len, int64_t us)
@@ -187,6 +200,24 @@ bool cf_parse_bool(struct cf_ctx *c, const struct cf_node *n, int i, bool *out)
 	return false;
 }
 
+bool cf_word_addr(struct cf_ctx *c, const struct cf_loc *loc, const char *label,
+		  const char *w, struct halo_addr *out)
+{
+	if (addr_parse(w, out))
+		return true;
+	diag_err(c->d, loc, "%s: expected an IP address, got '%s'", label, w);
+	return false;
+}
+
+bool cf_word_prefix(struct cf_ctx *c, const struct cf_loc *loc, const char *label,
+		    const char *w, struct halo_prefix *out)
+{
+	if (prefix_parse(w, out))
+		return true;
+	diag_err(c->d, loc, "%s: expected an IP address[/prefix], got '%s'", label, w);
+	return false;
+}
+
 bool cf_parse_addr(struct cf_ctx *c, const struct cf_node *n, int i,
 		   struct halo_addr *out)
 {
@@ -194,12 +225,7 @@ bool cf_parse_addr(struct cf_ctx *c, const struct cf_node *n, int i,
 		diag_err(c->d, &n->loc, "%s: expected an IP address", kwname(n));
 		return false;
 	}
-	if (!addr_parse(n->argv[i], out)) {
-		diag_err(c->d, &n->loc, "%s: expected an IP address, got '%s'",
-			 kwname(n), n->argv[i]);
-		return false;
-	}
-	return true;
+	return cf_word_addr(c, &n->loc, kwname(n), n->argv[i], out);
 }
 
 bool cf_parse_prefix(struct cf_ctx *c, const struct cf_node *n, int i,
@@ -209,12 +235,7 @@ bool cf_parse_prefix(struct cf_ctx *c, const struct cf_node *n, int i,
 		diag_err(c->d, &n->loc, "%s: expected an IP address[/prefix]", kwname(n));
 		return false;
 	}
-	if (!prefix_parse(n->argv[i], out)) {
-		diag_err(c->d, &n->loc, "%s: expected an IP address[/prefix], got '%s'",
-			 kwname(n), n->argv[i]);
-		return false;
-	}
-	return true;
+	return cf_word_prefix(c, &n->loc, kwname(n), n->argv[i], out);
 }
 
 bool cf_parse_port(struct cf_ctx *c, const struct cf_node *n, int i, uint16_t *out)

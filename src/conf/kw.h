@@ -142,6 +142,15 @@ bool cf_parse_prefix(struct cf_ctx *c, const struct cf_node *n, int i,
 bool cf_parse_port(struct cf_ctx *c, const struct cf_node *n, int i, uint16_t *out);
 bool cf_parse_enum(struct cf_ctx *c, const struct cf_node *n, int i,
 		   const struct kw_enum *e, int *out);
+/* The same checks on one word already taken from a line, with `label`
+ * leading the message instead of the keyword ("virtual_routes: metric"):
+ * for options inside a statement.  `hex` also accepts 0x... integers. */
+bool cf_word_int(struct cf_ctx *c, const struct cf_loc *loc, const char *label,
+		 const char *w, int64_t min, int64_t max, bool hex, int64_t *out);
+bool cf_word_addr(struct cf_ctx *c, const struct cf_loc *loc, const char *label,
+		  const char *w, struct halo_addr *out);
+bool cf_word_prefix(struct cf_ctx *c, const struct cf_loc *loc, const char *label,
+		    const char *w, struct halo_prefix *out);
 /* Words argv[i..] joined by single spaces, in the arena. */
 char *cf_join(struct cf_ctx *c, const struct cf_node *n, int i);
 void strvec_push(struct arena *a, struct strvec *v, const char *s);

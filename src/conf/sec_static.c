@@ -37,58 +37,36 @@ static const char *cur_value(struct cur *k, const char *opt)
 	return k->n->argv[k->i++];
 }
 
+/* "virtual_routes: metric": how option errors are labelled. */
+static const char *cur_label(struct cur *k, const char *opt, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s: %s", k->what, opt);
+	return buf;
+}
+
 static bool cur_int(struct cur *k, const char *opt, int64_t min, int64_t max, int64_t *out)
 {
+	char label[96];
 	const char *w = cur_value(k, opt);
-	if (!w)
-		return false;
 	/* Route and rule numbers may be written in hex (tos 0x04). */
-	int64_t v;
-	bool ok = parse_int64(w, &v);
-	if (!ok && w[0] == '0' && (w[1] == 'x' || w[1] == 'X') && w[2]) {
-		char *end;
-		unsigned long long u = strtoull(w + 2, &end, 16);
-		ok = !*end && u <= (unsigned long long)INT64_MAX;
-		v = (int64_t)u;
-	}
-	if (!ok) {
-		diag_err(k->c->d, &k->n->loc, "%s: %s: expected an integer %lld-%lld, got '%s'",
-			 k->what, opt, (long long)min, (long long)max, w);
-		return false;
-	}
-	if (v < min || v > max) {
-		diag_err(k->c->d, &k->n->loc, "%s: %s: %lld is out of range %lld-%lld", k->what,
-			 opt, (long long)v, (long long)min, (long long)max);
-		return false;
-	}
-	*out = v;
-	return true;
+	return w && cf_word_int(k->c, &k->n->loc, cur_label(k, opt, label, sizeof(label)), w,
+				min, max, true, out);
 }
 
 static bool cur_addr(struct cur *k, const char *opt, struct halo_addr *out)
 {
+	char label[96];
 	const char *w = cur_value(k, opt);
-	if (!w)
-		return false;
-	if (!addr_parse(w, out)) {
-		diag_err(k->c->d, &k->n->loc, "%s: %s: expected an IP address, got '%s'",
-			 k->what, opt, w);
-		return false;
-	}
-	return true;
+	return w && cf_word_addr(k->c, &k->n->loc, cur_label(k, opt, label, sizeof(label)), w,
+				 out);
 }
 
 static bool cur_prefix(struct cur *k, const char *opt, struct halo_prefix *out)
 {
+	char label[96];
 	const char *w = cur_value(k, opt);
-	if (!w)
-		return false;
-	if (!prefix_parse(w, out)) {
-		diag_err(k->c->d, &k->n->loc,
-			 "%s: %s: expected an IP address[/prefix], got '%s'", k->what, opt, w);
-		return false;
-	}
-	return true;
+	return w && cf_word_prefix(k->c, &k->n->loc, cur_label(k, opt, label, sizeof(label)),
+				   w, out);
 }
 
 static bool cur_str(struct cur *k, const char *opt, char **out)
@@ -315,11 +293,8 @@ static bool parse_vip_line(struct cf_ctx *c, const struct cf_node *n, const char
 	memset(v, 0, sizeof(*v));
 	v->loc = n->loc;
 	v->preferred_lft = -1;
-	if (!prefix_parse(n->argv[0], &v->prefix)) {
-		diag_err(c->d, &n->loc, "%s: expected an IP address[/prefix], got '%s'", what,
-			 n->argv[0]);
+	if (!cf_word_prefix(c, &n->loc, what, n->argv[0], &v->prefix))
 		return false;
-	}
 	v->len_given = strchr(n->argv[0], '/') != NULL;
 	if (n->block) {
 		diag_err(c->d, &n->loc, "%s: unexpected { } block after %s", what, n->argv[0]);

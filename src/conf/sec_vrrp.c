@@ -219,11 +219,8 @@ static int vi_peers(struct cf_ctx *c, const struct cf_node *n, void *obj)
 		struct unicast_peer_conf p = { .min_ttl = 0, .max_ttl = 255, .loc = ch->loc };
 		if (!ch->argc || !cf_no_block(c, ch))
 			continue;
-		if (!addr_parse(ch->argv[0], &p.addr)) {
-			diag_err(c->d, &ch->loc, "unicast_peer: expected an IP address, got '%s'",
-				 ch->argv[0]);
+		if (!cf_word_addr(c, &ch->loc, "unicast_peer", ch->argv[0], &p.addr))
 			continue;
-		}
 		bool ok = true;
 		for (int i = 1; ok && i < ch->argc; i += 2) {
 			int64_t ttl;
