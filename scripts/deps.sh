@@ -10,7 +10,7 @@
 set -euo pipefail
 
 build=(gcc pkg-config meson ninja-build libuv1-dev libmnl-dev libnftnl-dev
-       libssl-dev libjson-c-dev libsystemd-dev)
+       libssl-dev libjson-c-dev)
 # The demo runs a failover in network namespaces: a capture decoded by
 # tshark, a client pinging the virtual address.
 demo=("${build[@]}" keepalived python3 iproute2 tcpdump tshark iputils-ping)

@@ -25,6 +25,12 @@ static void validate_scripts(struct cf_ctx *c)
 	}
 }
 
+/* The statement tree is only the way from text to the model: it lives in a
+ * scratch arena, with validation's sort arrays (cf_ctx.tmp), that is freed
+ * as soon as the model is built and validated, so a loaded configuration
+ * holds the model alone (for 1,000 instances the tree is about a
+ * megabyte).  The model copies every word it keeps; only the file names of
+ * locations are shared, and those go to the model's arena from the start. */
 static struct halo_config *load(const char *name, const char *text,
 				const struct conf_opts *o, struct diag_list *d)
 {
@@ -32,22 +38,24 @@ static struct halo_config *load(const char *name, const char *text,
 	if (!cfg)
 		abort();
 	arena_init(&cfg->arena);
-	struct cf_read_opts ro = { .config_id = o->config_id, .all_config = o->all_config };
-	struct cf_node *root = text ? cf_read_string(&cfg->arena, name, text, &ro, d)
-				    : cf_read_file(&cfg->arena, name, &ro, d);
-	if (d->fatal) {
-		conf_free(cfg);
-		return NULL;
+	struct arena tree;
+	arena_init(&tree);
+	struct cf_read_opts ro = { .config_id = o->config_id, .all_config = o->all_config,
+				   .names = &cfg->arena };
+	struct cf_node *root = text ? cf_read_string(&tree, name, text, &ro, d)
+				    : cf_read_file(&tree, name, &ro, d);
+	if (!d->fatal) {
+		cfg->main_file = arena_strdup(&cfg->arena, name);
+		global_conf_defaults(&cfg->global);
+		vrrp_model_init(&cfg->vrrp);
+		lb_model_init(&cfg->lb);
+		struct cf_ctx c = { .a = &cfg->arena, .d = d, .cfg = cfg, .tmp = &tree };
+		parse_root(&c, root);
+		validate_vrrp(&c);
+		validate_lb(&c);
+		validate_scripts(&c);
 	}
-	cfg->main_file = arena_strdup(&cfg->arena, name);
-	global_conf_defaults(&cfg->global);
-	vrrp_model_init(&cfg->vrrp);
-	lb_model_init(&cfg->lb);
-	struct cf_ctx c = { .a = &cfg->arena, .d = d, .cfg = cfg };
-	parse_root(&c, root);
-	validate_vrrp(&c);
-	validate_lb(&c);
-	validate_scripts(&c);
+	arena_free(&tree);
 	if (d->fatal) {
 		conf_free(cfg);
 		return NULL;

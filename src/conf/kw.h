@@ -51,7 +51,16 @@ struct cf_ctx {
 	struct arena *a;
 	struct diag_list *d;
 	struct halo_config *cfg;
+	/* Scratch memory for the load only (validation's sort arrays), freed
+	 * with the statement tree; NULL: `a`.  Nothing the model keeps may
+	 * point into it. */
+	struct arena *tmp;
 };
+
+static inline struct arena *cf_tmp(const struct cf_ctx *c)
+{
+	return c->tmp ? c->tmp : c->a;
+}
 
 /* Returns 0 when the statement was used, -1 when it was rejected (the
  * callback has already reported why). */

@@ -135,7 +135,7 @@ static void ptab_free(struct ptab *t)
 /* ---- the preprocessor state ----------------------------------------- */
 
 struct pp_file {
-	const char *name; /* in the arena: statements point at it */
+	const char *name; /* in the names arena: statements point at it */
 	char *prefix;     /* "" or the directory part of name, ending in '/' */
 	char *pwd;        /* absolute directory for ${_PWD}, made on demand */
 	dev_t dev;
@@ -145,7 +145,7 @@ struct pp_file {
 };
 
 struct cf_pp {
-	struct arena *a;
+	struct arena *names; /* file names (cf_loc.file); words are the lexer's */
 	struct diag_list *d;
 	bool all_config;
 	cf_line_fn emit;
@@ -201,7 +201,7 @@ struct cf_pp *cf_pp_new(struct arena *a, const struct cf_read_opts *o,
 	struct cf_pp *pp = calloc(1, sizeof(*pp));
 	if (!pp)
 		abort();
-	pp->a = a;
+	pp->names = o && o->names ? o->names : a;
 	pp->d = d;
 	pp->all_config = o && o->all_config;
 	pp->emit = fn;
@@ -1073,7 +1073,7 @@ static struct pp_file *push_file(struct cf_pp *pp, const char *name)
 {
 	struct pp_file *f = &pp->files[pp->nfiles++];
 	memset(f, 0, sizeof(*f));
-	f->name = arena_strdup(pp->a, name);
+	f->name = arena_strdup(pp->names, name);
 	const char *slash = strrchr(name, '/');
 	f->prefix = strndup(name, slash ? (size_t)(slash - name) + 1 : 0);
 	if (!f->prefix)
@@ -1091,7 +1091,7 @@ static void pop_file(struct cf_pp *pp)
 
 bool cf_pp_file(struct cf_pp *pp, const char *path)
 {
-	struct cf_loc loc = { arena_strdup(pp->a, path), 0 };
+	struct cf_loc loc = { arena_strdup(pp->names, path), 0 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		diag_add(pp->d, DIAG_FATAL, &loc,

@@ -22,11 +22,16 @@ struct cf_read_opts {
 	 * keepalived's `random_seed` keyword cannot feed this: it is read
 	 * after the text it would affect has been expanded. */
 	unsigned long random_seed;
+	/* Where file names go (the `file` of every cf_loc).  NULL: the tree's
+	 * arena.  conf_load() builds the tree in a scratch arena it frees once
+	 * the model is built; the model's locations must outlive it. */
+	struct arena *names;
 };
 
 /* Reads `path` and everything it includes.  Returns the first top-level
  * statement (NULL for an empty file).  A missing or unreadable main file
- * is a DIAG_FATAL diagnostic.  All memory comes from `a`. */
+ * is a DIAG_FATAL diagnostic.  All memory comes from `a`, file names from
+ * `o->names` when set. */
 struct cf_node *cf_read_file(struct arena *a, const char *path,
 			     const struct cf_read_opts *o, struct diag_list *d);
 

@@ -512,14 +512,14 @@ static void check_duplicates(struct cf_ctx *c, struct vrrp_model *m)
 	size_t n = m->instances.n;
 	if (n < 2)
 		return;
-	struct vrrp_instance_conf **v = arena_alloc(c->a, n * sizeof(*v));
+	struct vrrp_instance_conf **v = arena_alloc(cf_tmp(c), n * sizeof(*v));
 	for (size_t i = 0; i < n; i++)
 		v[i] = &m->instances.v[i];
 	qsort(v, n, sizeof(*v), cmp_vrid_key);
 	/* Runs of one key are tiny (a clash is a mistake), so the pairwise
 	 * scan inside a run costs nothing.  Reports are collected per
 	 * instance, then emitted in file order as the pairwise scan did. */
-	const struct vrrp_instance_conf **clash = arena_alloc(c->a, n * sizeof(*clash));
+	const struct vrrp_instance_conf **clash = arena_alloc(cf_tmp(c), n * sizeof(*clash));
 	for (size_t r = 0; r < n;) {
 		size_t e = r + 1;
 		while (e < n && same_vrid_key(v[r], v[e]))
@@ -571,7 +571,7 @@ static void check_shared_vips(struct cf_ctx *c, const struct vrrp_model *m)
 		total += m->instances.v[i].vips.n + m->instances.v[i].evips.n;
 	if (total < 2)
 		return;
-	struct vip_ref *refs = arena_alloc(c->a, total * sizeof(*refs));
+	struct vip_ref *refs = arena_alloc(cf_tmp(c), total * sizeof(*refs));
 	size_t n = 0;
 	for (size_t i = 0; i < m->instances.n; i++) {
 		const vip_vec *vecs[] = { &m->instances.v[i].vips, &m->instances.v[i].evips };
@@ -583,7 +583,7 @@ static void check_shared_vips(struct cf_ctx *c, const struct vrrp_model *m)
 	/* For each address, the first entry in file order belongs to the
 	 * earliest instance; every entry of a later instance is reported
 	 * against that first one. */
-	const struct vip_ref **first = arena_alloc(c->a, n * sizeof(*first));
+	const struct vip_ref **first = arena_alloc(cf_tmp(c), n * sizeof(*first));
 	for (size_t r = 0; r < n;) {
 		size_t e = r + 1;
 		while (e < n && addr_equal(&refs[e].vip->prefix.addr, &refs[r].vip->prefix.addr))
@@ -594,7 +594,7 @@ static void check_shared_vips(struct cf_ctx *c, const struct vrrp_model *m)
 		r = e;
 	}
 	/* Emit in file order (instance by instance, as written). */
-	struct vip_ref *byseq = arena_alloc(c->a, n * sizeof(*byseq));
+	struct vip_ref *byseq = arena_alloc(cf_tmp(c), n * sizeof(*byseq));
 	for (size_t i = 0; i < n; i++)
 		byseq[refs[i].seq] = refs[i];
 	for (size_t s = 0; s < n; s++) {

@@ -26,8 +26,11 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Growable arrays living in an arena: `T *v; size_t n, cap;`.
- * Growth doubles capacity; the old block stays in the arena, which at most
- * doubles the memory of a vector and is returned when the config is freed. */
+ * Capacity starts at one and doubles.  A vector that is the arena's last
+ * allocation grows in place, and one big enough to own a chunk (over 16 KiB)
+ * has that chunk reallocated; otherwise the old block stays behind in the
+ * arena until it is freed.  Growth may move the vector: a pointer to an
+ * element is valid only until the next push to the same vector. */
 void *arena_grow(struct arena *a, void *v, size_t *cap, size_t elem, size_t need);
 
 #define VEC(T)                                                               \

@@ -5,6 +5,9 @@
 
 #include "core/log.h"
 
+/* The input buffer's size between large messages. */
+#define CHAN_BUF_KEEP (64 * 1024)
+
 struct chan {
 	uv_pipe_t pipe;
 	struct chan_cbs cbs;
@@ -111,6 +114,16 @@ static void drain(struct chan *c)
 		return;
 	memmove(c->buf, c->buf + start, c->len - start);
 	c->len -= start;
+	/* A large message (the status of 1,000 instances is ~1 MB) grew the
+	 * buffer; once it is consumed, go back to the usual size rather than
+	 * keep that memory resident for the life of the process. */
+	if (c->cap > CHAN_BUF_KEEP && c->len <= CHAN_BUF_KEEP / 2) {
+		char *nb = realloc(c->buf, CHAN_BUF_KEEP);
+		if (nb) {
+			c->buf = nb;
+			c->cap = CHAN_BUF_KEEP;
+		}
+	}
 	if (c->len > CHAN_MAX_LINE) {
 		log_warn("channel: message longer than %d bytes; closing", CHAN_MAX_LINE);
 		fail(c);

@@ -134,6 +134,9 @@ static void finish(struct status_req *r, const char *why)
 	ctl_reply_ok(r->req, r->result);
 	uv_timer_stop(&r->timer);
 	uv_close((uv_handle_t *)&r->timer, free_req);
+	/* The children's answers, parsed into JSON objects here, are freed
+	 * once this callback has returned; their pages go back then. */
+	sup_trim_soon(s);
 }
 
 static void on_child_reply(void *ctx, struct child *c, json_object *reply)

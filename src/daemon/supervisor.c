@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "conf/conf.h"
@@ -13,6 +12,7 @@
 #include "core/log.h"
 #include "daemon/confload.h"
 #include "daemon/control.h"
+#include "daemon/sdnotify.h"
 
 static const enum cli_child child_kind[SUP_NCHILDREN] = { CLI_CHILD_VRRP, CLI_CHILD_LB };
 
@@ -108,8 +108,7 @@ static bool child_wanted(const struct supervisor *s, enum cli_child k)
 		return k == CLI_CHILD_VRRP ? o->vrrp_only : o->check_only;
 	if (o->all_subsystems)
 		return true;
-	return k == CLI_CHILD_VRRP ? conf_vrrp_instances(s->cfg) > 0
-				   : conf_virtual_servers(s->cfg) > 0;
+	return k == CLI_CHILD_VRRP ? s->conf.vrrp_instances > 0 : s->conf.virtual_servers > 0;
 }
 
 static void notify_status(struct supervisor *s)
@@ -128,7 +127,7 @@ static void notify_status(struct supervisor *s)
 	}
 	if (n == strlen("STATUS="))
 		snprintf(buf + n, sizeof(buf) - n, "no subsystem configured");
-	sd_notify(0, buf);
+	sdnotify(buf);
 }
 
 static void on_child_exit(void *ctx, struct child *c, const char *how)
@@ -216,8 +215,8 @@ bool sup_reload(struct supervisor *s, const char *trigger)
 {
 	if (s->stopping)
 		return false;
-	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading",
-		   (unsigned long long)clock_mono_us());
+	sdnotifyf("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading",
+		  (unsigned long long)clock_mono_us());
 	log_notice("reloading %s (%s)", s->opts.config_file, trigger);
 	struct diag_list d;
 	int code;
@@ -226,24 +225,38 @@ bool sup_reload(struct supervisor *s, const char *trigger)
 	daemon_log_diags(&d);
 	bool ok = code != CONF_EXIT_UNUSABLE && code != CONF_EXIT_ERRORS;
 	record_reload(s, &d, ok);
+	if (ok)
+		s->conf = conf_summarize(cfg);
+	daemon_conf_free(cfg);
 	if (ok) {
-		conf_free(s->cfg);
-		s->cfg = cfg;
 		forward_signal(s, SIGHUP, true);
 		start_children(s);
 		log_notice("reload done: %u warnings", d.warnings);
 	} else {
-		conf_free(cfg);
 		log_error("reload refused: %u errors; keeping the running configuration", d.errors);
 	}
 	diag_clear(&d);
-	sd_notify(0, "READY=1");
+	sdnotify("READY=1");
 	if (ok)
 		notify_status(s);
 	else
-		sd_notifyf(0, "STATUS=reload refused: %u errors; running the previous configuration",
-			   s->last_reload.errors);
+		sdnotifyf("STATUS=reload refused: %u errors; running the previous configuration",
+			  s->last_reload.errors);
 	return ok;
+}
+
+/* ---- memory ---- */
+
+static void on_trim(uv_timer_t *t)
+{
+	(void)t;
+	daemon_trim_heap();
+}
+
+void sup_trim_soon(struct supervisor *s)
+{
+	if (!s->stopping)
+		uv_timer_start(&s->trim_timer, on_trim, 0, 0);
 }
 
 /* ---- stop ---- */
@@ -289,7 +302,7 @@ static void stop_next(struct supervisor *s)
 		stop_finished(s);
 		return;
 	}
-	child_stop(&s->children[s->stop_idx], conf_child_wait_ms(s->cfg), on_child_stopped);
+	child_stop(&s->children[s->stop_idx], s->conf.child_wait_ms, on_child_stopped);
 }
 
 void sup_stop(struct supervisor *s, int exit_code)
@@ -298,7 +311,7 @@ void sup_stop(struct supervisor *s, int exit_code)
 		return;
 	s->stopping = true;
 	s->exit_code = exit_code;
-	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+	sdnotify("STOPPING=1\nSTATUS=stopping");
 	log_notice("stopping");
 	/* Answer status requests now rather than make clients wait for
 	 * children that are going away. */
@@ -344,11 +357,15 @@ static int first_load(struct supervisor *s)
 	struct diag_list d;
 	int code;
 	diag_init(&d);
-	s->cfg = daemon_conf_load(s->opts.config_file, &s->opts, &d, &code);
+	struct halo_config *cfg = daemon_conf_load(s->opts.config_file, &s->opts, &d, &code);
 	daemon_log_diags(&d);
 	if (!s->console && isatty(STDERR_FILENO))
 		diag_print(stderr, &d);
 	diag_clear(&d);
+	s->conf = conf_summarize(cfg);
+	if (cfg && s->opts.dump_conf)
+		dump_config(cfg);
+	daemon_conf_free(cfg);
 	if (code == CONF_EXIT_UNUSABLE) {
 		char msg[512];
 		snprintf(msg, sizeof(msg), "configuration %s is unusable; not starting",
@@ -358,8 +375,6 @@ static int first_load(struct supervisor *s)
 	}
 	if (code == CONF_EXIT_ERRORS)
 		log_error("the configuration has errors; running with what could be used");
-	if (s->opts.dump_conf)
-		dump_config(s->cfg);
 	return 0;
 }
 
@@ -385,6 +400,7 @@ static int start(struct supervisor *s)
 	}
 	uv_loop_init(&s->loop);
 	s->loop_inited = true;
+	uv_timer_init(&s->loop, &s->trim_timer);
 	setup_signals(s);
 	s->ctl = ctl_server_open(&s->loop, s->socket_path, sup_ctl_table(), s, err, sizeof(err));
 	if (!s->ctl) {
@@ -400,7 +416,6 @@ static void cleanup(struct supervisor *s)
 {
 	for (unsigned i = 0; i < s->last_reload.nmessages; i++)
 		free(s->last_reload.messages[i]);
-	conf_free(s->cfg);
 	pidfile_release(&s->pf);
 	for (size_t i = 0; i < sizeof(s->paths) / sizeof(s->paths[0]); i++)
 		free(s->paths[i]);
@@ -410,7 +425,7 @@ static void run_loop(struct supervisor *s)
 {
 	start_children(s);
 	log_notice("halod %s started (pid %ld)", HALO_VERSION, (long)getpid());
-	sd_notify(0, "READY=1");
+	sdnotify("READY=1");
 	notify_status(s);
 	detach_ready(s->ready_fd, NULL);
 	s->ready_fd = -1;
@@ -425,6 +440,7 @@ int supervisor_main(const struct cli_opts *o)
 	s->opts = *o;
 	s->ready_fd = -1;
 	s->pf.fd = -1;
+	daemon_malloc_policy();
 	resolve_paths(s);
 	setup_log(s);
 	int rc = first_load(s);

@@ -27,8 +27,8 @@
 #include "core/pidfile.h"
 #include "daemon/child.h"
 #include "daemon/cli.h"
+#include "daemon/confload.h"
 
-struct halo_config;
 struct ctl_server;
 struct status_req;
 
@@ -55,12 +55,16 @@ struct supervisor {
 	const char *socket_path;
 	char exe[4096];
 	bool console;
-	struct halo_config *cfg;
+	/* Not the configuration itself: the children load it, and the parent
+	 * re-reads the file on every reload, so it keeps only what decides
+	 * which children run (see daemon/confload.h). */
+	struct conf_summary conf;
 	struct pidfile pf;
 	struct ctl_server *ctl;
 	struct child children[SUP_NCHILDREN];
 	bool child_inited[SUP_NCHILDREN];
 	uv_signal_t sigs[SUP_NSIGNALS];
+	uv_timer_t trim_timer;      /* sup_trim_soon() */
 	bool stopping;
 	int stop_idx;
 	int exit_code;
@@ -77,6 +81,9 @@ int supervisor_main(const struct cli_opts *o);
 /* Used by the control commands (sup_ctl.c). */
 bool sup_reload(struct supervisor *s, const char *trigger);
 void sup_stop(struct supervisor *s, int exit_code);
+/* daemon_trim_heap() on the next loop iteration, once whatever the current
+ * callback's callers still hold (a child's parsed reply) is freed. */
+void sup_trim_soon(struct supervisor *s);
 
 /* sup_ctl.c: the control socket's command table and its pending work. */
 const struct ctl_cmd *sup_ctl_table(void);
