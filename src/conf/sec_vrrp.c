@@ -314,6 +314,10 @@ static int vi_track(struct cf_ctx *c, const struct cf_node *n, void *obj)
 	const struct field_map *fm = fmap_find(vi_tracks, n->argv[0]);
 	bool wide = !strcmp(n->argv[0], "track_file") || !strcmp(n->argv[0], "track_process");
 	parse_track_block(c, n, FMAP_FIELD(obj, fm, track_ref_vec), wide ? 254 : 253);
+	/* Checked and kept, but halo has no BFD process to feed it. */
+	if (!strcmp(n->argv[0], "track_bfd"))
+		diag_warn(c->d, &n->loc, "track_bfd: BFD is not supported by halo yet; "
+			  "the instance ignores these sessions");
 	return 0;
 }
 
@@ -415,6 +419,8 @@ static int vi_use_ipvlan(struct cf_ctx *c, const struct cf_node *n, void *obj)
 			return -1;
 		}
 	}
+	diag_warn(c->d, &n->loc, "use_ipvlan: not supported by halo yet; the instance runs on "
+		  "its interface without an ipvlan (use_vmac is supported)");
 	return 0;
 }
 

@@ -41,6 +41,16 @@ int rtnl_link_set_up(struct rtnl *h, int ifindex, bool up)
 	return send_built(h, b, nlh, what);
 }
 
+int rtnl_link_set_addr_gen_mode(struct rtnl *h, int ifindex, uint8_t mode)
+{
+	char what[64];
+	snprintf(what, sizeof(what), "set addrgenmode %u on ifindex %d", mode, ifindex);
+	alignas(struct nlmsghdr) char buf[RTNL_REQ_BUFSZ];
+	struct nlmsghdr *nlh = NULL;
+	int b = rtnl_msg_link_addr_gen_mode(buf, sizeof(buf), ifindex, mode, &nlh);
+	return send_built(h, b, nlh, what);
+}
+
 int rtnl_link_del(struct rtnl *h, int ifindex)
 {
 	char what[64];

@@ -22,6 +22,10 @@ struct nlmsghdr;
 int rtnl_macvlan_add(struct rtnl *h, int parent, const char *name,
 		     const uint8_t mac[RTNL_VMAC_MAC_LEN], uint32_t mode);
 int rtnl_link_set_up(struct rtnl *h, int ifindex, bool up);
+/* The link's IPv6 address generation mode (IN6_ADDR_GEN_MODE_*, `ip link
+ * set DEV addrgenmode`): IN6_ADDR_GEN_MODE_NONE stops the kernel from
+ * giving a link-local address of its own to a link brought up. */
+int rtnl_link_set_addr_gen_mode(struct rtnl *h, int ifindex, uint8_t mode);
 /* -ENODEV when it is already gone. */
 int rtnl_link_del(struct rtnl *h, int ifindex);
 
@@ -30,6 +34,8 @@ int rtnl_msg_macvlan(void *buf, size_t len, int parent, const char *name,
 		     const uint8_t mac[RTNL_VMAC_MAC_LEN], uint32_t mode,
 		     struct nlmsghdr **out);
 int rtnl_msg_link_flags(void *buf, size_t len, int ifindex, bool up, struct nlmsghdr **out);
+int rtnl_msg_link_addr_gen_mode(void *buf, size_t len, int ifindex, uint8_t mode,
+				struct nlmsghdr **out);
 int rtnl_msg_dellink(void *buf, size_t len, int ifindex, struct nlmsghdr **out);
 
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
@@ -58,6 +59,27 @@ int rtnl_msg_link_flags(void *buf, size_t len, int ifindex, bool up, struct nlms
 	ifi->ifi_flags = up ? IFF_UP : 0;
 	ifi->ifi_change = IFF_UP;
 	*out = buf;
+	return 0;
+}
+
+int rtnl_msg_link_addr_gen_mode(void *buf, size_t len, int ifindex, uint8_t mode,
+				struct nlmsghdr **out)
+{
+	if (ifindex <= 0)
+		return -EINVAL;
+	if (len < LINK_MIN)
+		return -ENOSPC;
+	link_header(buf, RTM_NEWLINK, 0, ifindex);
+	struct nlmsghdr *nlh = buf;
+	/* IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE (u8) } }: the
+	 * per-family settings of a link are nested under the family. */
+	struct nlattr *spec = mnl_attr_nest_start_check(nlh, len, IFLA_AF_SPEC);
+	struct nlattr *inet6 = spec ? mnl_attr_nest_start_check(nlh, len, AF_INET6) : NULL;
+	if (!inet6 || !mnl_attr_put_u8_check(nlh, len, IFLA_INET6_ADDR_GEN_MODE, mode))
+		return -ENOSPC;
+	mnl_attr_nest_end(nlh, inet6);
+	mnl_attr_nest_end(nlh, spec);
+	*out = nlh;
 	return 0;
 }
 

@@ -30,6 +30,7 @@ static const char *const event_names[VRRP_EV__COUNT] = {
 	[VRRP_EV_FAULT] = "fault",
 	[VRRP_EV_FAULT_CLEARED] = "fault_cleared",
 	[VRRP_EV_PRIORITY_CHANGED] = "priority_changed",
+	[VRRP_EV_VIP_DELETED] = "vip_deleted",
 };
 
 static const char *const reason_names[VRRP_REASON__COUNT] = {
@@ -44,6 +45,7 @@ static const char *const reason_names[VRRP_REASON__COUNT] = {
 	[VRRP_REASON_FAULT] = "fault",
 	[VRRP_REASON_FAULT_CLEARED] = "fault_cleared",
 	[VRRP_REASON_SHUTDOWN] = "shutdown",
+	[VRRP_REASON_VIP_DELETED] = "vip_deleted",
 };
 
 static const char *const action_names[VRRP_ACT__COUNT] = {
@@ -96,6 +98,7 @@ enum input {
 	IN_FAULT_CLEARED,
 	IN_FAULT_CLEARED_OWNER,
 	IN_PRIO_CHANGED,
+	IN_VIP_DELETED,
 	IN__COUNT,
 	IN_NONE, /* swallowed before the table: own advert, stale timer */
 };
@@ -179,6 +182,12 @@ static const struct row table[VRRP_STATE__COUNT][IN__COUNT] = {
 		[IN_SHUTDOWN] = ROW(VRRP_STATE_STOP, RESIGN, VRRP_REASON_SHUTDOWN),
 		[IN_FAULT] = ROW(VRRP_STATE_FAULT, RESIGN, VRRP_REASON_FAULT),
 		[IN_PRIO_CHANGED] = ROW(STAY, A_SET_PRIO, VRRP_REASON_NONE),
+		/* keepalived: a VIP (without no_track) removed behind our back
+		 * takes the instance out of MASTER; the addresses come back
+		 * when it next becomes MASTER.  Resigning lets a backup take
+		 * over after Skew_Time meanwhile. */
+		[IN_VIP_DELETED] = ROW(VRRP_STATE_BACKUP, RESIGN | A_RESET_MAI | A_ARM_DOWN,
+				       VRRP_REASON_VIP_DELETED),
 	},
 	[VRRP_STATE_FAULT] = {
 		[IN_FAULT_CLEARED] = ROW(VRRP_STATE_BACKUP, A_RESET_MAI | A_ARM_DOWN,
@@ -374,6 +383,8 @@ static enum input classify(struct vrrp_fsm *fsm, const struct vrrp_event *ev, ui
 		return is_owner_start(fsm) ? IN_FAULT_CLEARED_OWNER : IN_FAULT_CLEARED;
 	case VRRP_EV_PRIORITY_CHANGED:
 		return IN_PRIO_CHANGED;
+	case VRRP_EV_VIP_DELETED:
+		return IN_VIP_DELETED;
 	default:
 		return IN__COUNT;
 	}

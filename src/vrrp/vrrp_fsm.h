@@ -61,6 +61,7 @@ enum vrrp_event_type {
 	VRRP_EV_FAULT,            /* interface down, or a weight-0 tracker failing */
 	VRRP_EV_FAULT_CLEARED,
 	VRRP_EV_PRIORITY_CHANGED, /* tracker weights moved the effective priority */
+	VRRP_EV_VIP_DELETED,      /* someone removed one of a MASTER's VIPs */
 	VRRP_EV__COUNT,
 };
 
@@ -91,6 +92,7 @@ enum vrrp_reason {
 	VRRP_REASON_FAULT,
 	VRRP_REASON_FAULT_CLEARED,
 	VRRP_REASON_SHUTDOWN,
+	VRRP_REASON_VIP_DELETED,      /* MASTER -> BACKUP: a tracked VIP was removed */
 	VRRP_REASON__COUNT,
 };
 

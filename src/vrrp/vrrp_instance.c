@@ -4,9 +4,9 @@
  * carried out here, in the order it returns them. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -35,38 +35,31 @@ static struct halo_addr group_addr(const struct vrrp_inst *v)
 
 /* ---- the precise timer ---------------------------------------------------- */
 
+static void inst_event_at(struct vrrp_inst *v, const struct vrrp_event *ev, uint64_t now);
+
 static void rearm(struct vrrp_inst *v)
 {
-	uint64_t d = vrrp_fsm_next_deadline(&v->fsm);
-	if (d == v->armed_us || v->tfd < 0)
-		return;
-	struct itimerspec its = { 0 };
-	if (d) {
-		its.it_value.tv_sec = (time_t)(d / 1000000u);
-		its.it_value.tv_nsec = (long)(d % 1000000u) * 1000;
-	}
-	if (timerfd_settime(v->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
-		log_error_i(v->conf->name, "cannot arm the timer: %s", strerror(errno));
-	v->armed_us = d;
+	vrrp_engine_schedule(v, vrrp_fsm_next_deadline(&v->fsm));
 }
 
-static void on_timer(uv_poll_t *p, int status, int events)
+uint64_t vrrp_inst_adver_slack_us(const struct vrrp_inst *v)
 {
-	struct vrrp_inst *v = p->data;
-	uint64_t expirations;
-	(void)status;
-	(void)events;
-	if (read(v->tfd, &expirations, sizeof(expirations)) < 0)
-		return;
-	uint64_t now = clock_mono_us();
-	if (v->armed_us && now >= v->armed_us) {
-		uint64_t late = now - v->armed_us;
+	if (v->fsm.state != VRRP_STATE_MASTER || !v->fsm.adver_timer_us)
+		return 0;
+	uint64_t s = v->fsm.cfg.adver_int_us / 500;
+	return s < VRRP_ADVER_SLACK_MAX_US ? s : VRRP_ADVER_SLACK_MAX_US;
+}
+
+void vrrp_inst_timer(struct vrrp_inst *v, uint64_t now)
+{
+	uint64_t due = v->titem.key;
+	if (due && now >= due) {
+		uint64_t late = now - due;
 		v->tstats.fires++;
 		v->tstats.late_sum_us += late;
 		if (late > v->tstats.late_max_us)
 			v->tstats.late_max_us = late;
 	}
-	v->armed_us = 0;
 	struct vrrp_event ev = { 0 };
 	if (v->fsm.master_down_timer_us && v->fsm.master_down_timer_us <= now) {
 		if (v->group >= 0 && v->fsm.state == VRRP_STATE_BACKUP &&
@@ -81,9 +74,15 @@ static void on_timer(uv_poll_t *p, int status, int events)
 			vrrp_inst_event(v, &ev);
 		}
 	}
-	if (v->fsm.adver_timer_us && v->fsm.adver_timer_us <= now) {
+	uint64_t adv = v->fsm.adver_timer_us;
+	if (adv && adv <= now) {
 		ev.type = VRRP_EV_ADVER_TIMER;
 		vrrp_inst_event(v, &ev);
+	} else if (adv && adv <= now + vrrp_inst_adver_slack_us(v)) {
+		/* Sent with the others due within the slack, as if at its
+		 * deadline: the next one stays on the same grid. */
+		ev.type = VRRP_EV_ADVER_TIMER;
+		inst_event_at(v, &ev, adv);
 	}
 	rearm(v);
 }
@@ -101,7 +100,10 @@ static void pass_copy(uint8_t out[VRRP_AUTH_DATA_LEN], const char *pass)
 static void fill_advert(const struct vrrp_inst *v, uint8_t priority, struct vrrp_adv *adv)
 {
 	const struct vrrp_instance_conf *c = v->conf;
-	memset(adv, 0, sizeof(*adv));
+	/* The header fields only: addrs[] is 5 KiB and only `count` of its
+	 * entries are ever read; clearing it all cost more than the send. */
+	memset(adv, 0, offsetof(struct vrrp_adv, addrs));
+	memset(adv->auth_data, 0, sizeof(adv->auth_data));
 	adv->version = (uint8_t)c->version;
 	adv->vrid = (uint8_t)c->vrid;
 	adv->priority = priority;
@@ -219,15 +221,20 @@ static void apply(struct vrrp_inst *v, const struct vrrp_actions *acts)
 	}
 }
 
-void vrrp_inst_event(struct vrrp_inst *v, const struct vrrp_event *ev)
+static void inst_event_at(struct vrrp_inst *v, const struct vrrp_event *ev, uint64_t now)
 {
 	struct vrrp_actions acts;
-	if (vrrp_fsm_handle(&v->fsm, ev, clock_mono_us(), &acts))
+	if (vrrp_fsm_handle(&v->fsm, ev, now, &acts))
 		apply(v, &acts);
 	else
 		log_debug_i(LOGC_VRRP, v->conf->name, "event %s ignored in %s",
 			    vrrp_event_str(ev->type), vrrp_state_str(v->fsm.state));
 	rearm(v);
+}
+
+void vrrp_inst_event(struct vrrp_inst *v, const struct vrrp_event *ev)
+{
+	inst_event_at(v, ev, clock_mono_us());
 }
 
 /* ---- receiving -------------------------------------------------------------- */
@@ -276,11 +283,15 @@ static bool from_peer(const struct vrrp_instance_conf *c, const struct halo_addr
 
 static bool addr_list_ok(struct vrrp_inst *v, const struct vrrp_adv *adv)
 {
+	/* The addresses our own advert would carry (as fill_advert() picks
+	 * them), without building one. */
 	struct halo_addr ours[VRRP_MAX_ADDRS];
-	struct vrrp_adv mine;
-	fill_advert(v, 0, &mine);
-	memcpy(ours, mine.addrs, sizeof(ours[0]) * mine.count);
-	return vrrp_adv_check_addrs(adv, ours, mine.count) == VRRP_DROP_NONE;
+	const struct vrrp_instance_conf *c = v->conf;
+	size_t n = 0;
+	for (size_t i = 0; i < c->vips.n && n < VRRP_MAX_ADDRS; i++)
+		if (c->vips.v[i].prefix.addr.family == c->family)
+			ours[n++] = c->vips.v[i].prefix.addr;
+	return vrrp_adv_check_addrs(adv, ours, n) == VRRP_DROP_NONE;
 }
 
 void vrrp_inst_rx(struct vrrp_inst *v, const uint8_t *msg, size_t len,
@@ -319,7 +330,11 @@ void vrrp_inst_rx(struct vrrp_inst *v, const uint8_t *msg, size_t len,
 	if (adv.priority != VRRP_PRIO_STOP &&
 	    (adv.priority >= v->fsm.priority || v->conf->nopreempt))
 		v->want_master = false;
+	bool was_master = v->fsm.state == VRRP_STATE_MASTER;
 	vrrp_inst_event(v, &ev);
+	if (was_master && v->fsm.state == VRRP_STATE_MASTER && adv.priority != VRRP_PRIO_STOP &&
+	    adv.priority < v->fsm.priority)
+		vrrp_tracking_rx_lower_pri(v, adv.priority);
 }
 
 /* ---- life cycle ------------------------------------------------------------- */
@@ -353,19 +368,6 @@ struct vrrp_inst *vrrp_inst_new(struct vrrp_engine *eng, const struct vrrp_insta
 	v->notify_h = -1;
 	v->group = -1;
 	vrrp_tracking_inst_init(v);
-	v->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (v->tfd < 0)
-		log_error_i(c->name, "cannot create a timer: %s", strerror(errno));
-	else {
-		uv_poll_init(eng->loop, &v->tpoll, v->tfd);
-		v->tpoll.data = v;
-		uv_poll_start(&v->tpoll, UV_READABLE, on_timer);
-		v->handles_open++;
-	}
-	uv_timer_init(eng->loop, &v->garp_timer);
-	uv_timer_init(eng->loop, &v->refresh_timer);
-	v->garp_timer.data = v->refresh_timer.data = v;
-	v->handles_open += 2;
 	return v;
 }
 
@@ -494,6 +496,37 @@ void vrrp_inst_link_changed(struct vrrp_inst *v, bool usable)
 	vrrp_inst_set_fault(v);
 }
 
+void vrrp_inst_addr_removed(struct vrrp_inst *v, const struct rtnl_addr *ra)
+{
+	const struct halo_addr *a = &ra->prefix.addr;
+	if (v->fsm.state == VRRP_STATE_MASTER && vrrp_vip_tracked(v, ra)) {
+		char buf[HALO_ADDRSTRLEN];
+		log_warn_i(v->conf->name,
+			   "virtual address %s was removed by someone else: leaving MASTER "
+			   "(no_track on the address would keep it)",
+			   prefix_format(&ra->prefix, buf, sizeof(buf)));
+		struct vrrp_event ev = { .type = VRRP_EV_VIP_DELETED };
+		vrrp_inst_event(v, &ev);
+	}
+	if (vrrp_vmac_base_ifindex(v) != ra->ifindex || !addr_equal(a, &v->primary))
+		return;
+	char was[INET6_ADDRSTRLEN], now[INET6_ADDRSTRLEN];
+	addr_format(a, was, sizeof(was));
+	memset(&v->primary, 0, sizeof(v->primary));
+	if (find_primary(v)) {
+		/* The source of our adverts and the tie-break address move on
+		 * together, as keepalived's do. */
+		v->fsm.cfg.primary = v->primary;
+		addr_format(&v->primary, now, sizeof(now));
+		log_notice_i(v->conf->name, "source address %s removed from %s: sending from %s",
+			     was, v->conf->interface, now);
+		return;
+	}
+	log_warn_i(v->conf->name, "source address %s removed from %s and no other left: FAULT",
+		   was, v->conf->interface);
+	vrrp_inst_link_changed(v, v->link_usable);
+}
+
 void vrrp_inst_link_gone(struct vrrp_inst *v)
 {
 	vrrp_inst_link_changed(v, false);
@@ -544,26 +577,6 @@ void vrrp_inst_reconf(struct vrrp_inst *v, const struct vrrp_instance_conf *c)
 	vrrp_inst_set_fault(v);
 }
 
-static void handle_closed(uv_handle_t *h)
-{
-	struct vrrp_inst *v = h->data;
-	if (--v->handles_open == 0) {
-		if (v->tfd >= 0)
-			close(v->tfd);
-		free(v);
-	}
-}
-
-static void close_handle(struct vrrp_inst *v, uv_handle_t *h)
-{
-	if (uv_is_closing(h)) {
-		/* Closed by the shell's final walk: nothing will call us back. */
-		v->handles_open--;
-		return;
-	}
-	uv_close(h, handle_closed);
-}
-
 void vrrp_inst_stop(struct vrrp_inst *v)
 {
 	struct vrrp_event ev = { .type = VRRP_EV_SHUTDOWN };
@@ -574,14 +587,10 @@ void vrrp_inst_stop(struct vrrp_inst *v)
 	vrrp_sock_put(v->sock);
 	v->sock = NULL;
 	v->conf = NULL;
-	unsigned n = v->handles_open;
-	if (v->tfd >= 0)
-		close_handle(v, (uv_handle_t *)&v->tpoll);
-	close_handle(v, (uv_handle_t *)&v->garp_timer);
-	close_handle(v, (uv_handle_t *)&v->refresh_timer);
-	if (n && v->handles_open == 0) {
-		if (v->tfd >= 0)
-			close(v->tfd);
-		free(v);
-	}
+	/* Out of the engine's heaps and VRID tables: nothing refers to the
+	 * instance any more, and it owns no handle to wait for. */
+	vrrp_engine_schedule(v, 0);
+	vrrp_engine_schedule_garp(v, 0);
+	v->eng->inst_gen++;
+	free(v);
 }

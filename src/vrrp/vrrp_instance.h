@@ -29,6 +29,7 @@
 #include "net/rtnl.h"
 #include "vrrp/vrrp_fsm.h"
 #include "vrrp/vrrp_pkt.h"
+#include "vrrp/vrrp_sched.h"
 #include "vrrp/vrrp_track.h"
 
 struct vrrp_engine;
@@ -48,6 +49,10 @@ struct vrrp_sock {
 	 * carry a VRID, unknown VRID). */
 	struct vrrp_rx_counters rx;
 	uint64_t recv_errors;
+	/* The instance for each VRID on this socket, rebuilt when the
+	 * engine's inst_gen moves on (instances added, removed, moved). */
+	struct vrrp_inst *by_vrid[256];
+	uint64_t by_vrid_gen;
 	struct vrrp_sock *next;
 };
 
@@ -84,21 +89,20 @@ struct vrrp_inst {
 	uint64_t garp_sent, na_sent, garp_errors;
 	uint64_t addr_list_mismatch;
 	uint64_t unicast_src_drops; /* check_unicast_src: not from a peer */
-	/* Protocol timer: a timerfd armed at the FSM's absolute deadline on
-	 * CLOCK_MONOTONIC, so it fires within tens of µs of the deadline
-	 * instead of libuv's millisecond granularity. */
-	int tfd;
-	uv_poll_t tpoll;
-	uint64_t armed_us;
+	/* Protocol timer: the FSM's next deadline, kept in the engine's
+	 * heap (one timerfd for all instances, vrrp_engine.c). */
+	struct vrrp_sched_item titem;
 	struct vrrp_timer_stats tstats;
-	/* GARP/NA schedule: second burst after garp_master_delay, refresh. */
-	uv_timer_t garp_timer, refresh_timer;
+	/* GARP/NA schedule: the second burst after garp_master_delay and the
+	 * garp_master_refresh bursts, deadlines (µs, 0: none) kept in the
+	 * engine's announcement heap. */
+	struct vrrp_sched_item gitem;
+	uint64_t garp_second_us, garp_refresh_us;
 	int garp_pending_repeat;
 	/* Last transition, for status. */
 	time_t last_wall;
 	enum vrrp_state last_from, last_to;
 	enum vrrp_reason last_reason;
-	unsigned handles_open;     /* uv handles still to be closed */
 	struct vrrp_inst *next;
 };
 
@@ -116,13 +120,46 @@ struct vrrp_engine {
 	struct vrrp_sock *socks;
 	struct vrrp_tracking *trk; /* trackers, notify, SMTP, sync groups */
 	bool stopping;
+	/* Every instance's protocol deadline in one heap and one timerfd on
+	 * CLOCK_MONOTONIC, armed at the absolute µs deadline so it fires
+	 * within tens of µs instead of libuv's millisecond granularity.  The
+	 * timerfd is re-armed once per loop iteration (the prepare handle),
+	 * and only when the earliest deadline moved earlier than it is armed
+	 * for: a backup's Master_Down_Timer pushed back by each advert costs
+	 * no system call. */
+	struct vrrp_sched sched;
+	struct vrrp_sched gsched;  /* the instances' GARP/NA schedules */
+	int tfd;
+	uv_poll_t tpoll;
+	uv_prepare_t tprep;
+	bool timer_on;
+	uint64_t tfd_armed_us;     /* 0: disarmed */
+	/* Bumped whenever an instance is added, removed or changes socket:
+	 * the sockets' VRID tables are rebuilt lazily from it. */
+	uint64_t inst_gen;
+	struct vrrp_rxbuf *rxbuf;  /* receive buffers (vrrp_sock.c) */
 };
 
 /* vrrp_engine.c */
 struct vrrp_engine *vrrp_engine_new(struct engine_env *env);
 extern const struct engine_ops vrrp_engine_ops;
 
+/* Deadlines of the instances' protocol timers and of their GARP/NA
+ * schedules (vrrp_engine.c); 0 removes. */
+void vrrp_engine_schedule(struct vrrp_inst *v, uint64_t deadline_us);
+void vrrp_engine_schedule_garp(struct vrrp_inst *v, uint64_t deadline_us);
+
 /* vrrp_instance.c */
+/* The engine's timer found `v`'s deadline due at `now` (µs), or its
+ * advert due within vrrp_inst_adver_slack_us(v) of `now`. */
+void vrrp_inst_timer(struct vrrp_inst *v, uint64_t now);
+/* How early a master's advert may leave to share a wake-up with others
+ * due at about the same time: 1/500 of the interval, at most 200 µs (a
+ * deviation far below what a backup's Master_Down_Interval can notice,
+ * and below the 1 ms jitter goal).  0 for every other deadline: a
+ * Master_Down_Timer never fires early. */
+#define VRRP_ADVER_SLACK_MAX_US 200
+uint64_t vrrp_inst_adver_slack_us(const struct vrrp_inst *v);
 struct vrrp_inst *vrrp_inst_new(struct vrrp_engine *eng, const struct vrrp_instance_conf *c);
 void vrrp_inst_start(struct vrrp_inst *v);
 /* Feed one event now and perform the actions. */
@@ -143,6 +180,12 @@ void vrrp_inst_set_fault(struct vrrp_inst *v);
 /* The interface was deleted (FAULT, socket released) / a link with the
  * configured name appeared (socket opened, FAULT cleared if usable). */
 void vrrp_inst_link_gone(struct vrrp_inst *v);
+/* An address was removed from an interface.  One of a MASTER's VIPs
+ * (without no_track): the instance leaves MASTER, as keepalived's does, and
+ * adds its VIPs again when it is MASTER again.  The address we send from
+ * (on the instance's base interface): another is chosen, or the instance
+ * goes to FAULT until one is added again. */
+void vrrp_inst_addr_removed(struct vrrp_inst *v, const struct rtnl_addr *a);
 void vrrp_inst_link_appeared(struct vrrp_inst *v);
 
 /* vrrp_vip.c */
@@ -155,8 +198,13 @@ void vrrp_vips_cleanup_stale(struct vrrp_inst *v);
  * only in `newc`. */
 void vrrp_vips_reload(struct vrrp_inst *v, const struct vrrp_instance_conf *oldc,
 		      const struct vrrp_instance_conf *newc);
+/* Is `a` one of the VIPs `v` added, on the interface it added it to, and
+ * without no_track? */
+bool vrrp_vip_tracked(struct vrrp_inst *v, const struct rtnl_addr *a);
 void vrrp_garp_start(struct vrrp_inst *v, enum vrrp_garp_kind kind);
 void vrrp_garp_stop(struct vrrp_inst *v);
+/* The engine found `v`'s GARP/NA deadline due at `now` (µs). */
+void vrrp_garp_timer(struct vrrp_inst *v, uint64_t now);
 void vrrp_garp_burst(struct vrrp_inst *v, int repeat);
 
 /* vrrp_sock.c */

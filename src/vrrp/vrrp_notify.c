@@ -29,6 +29,8 @@ struct nscript {
 };
 
 struct target {
+	struct vrrp_notify *owner;
+	struct vrrp_notify_stats st; /* this instance's or group's share of n->st */
 	bool group;
 	const char *name;
 	bool deleted_given;  /* notify_deleted: send DELETED rather than FAULT */
@@ -148,6 +150,7 @@ static int add_target(struct vrrp_notify *n, bool group, const char *name,
 	struct target *t = calloc(1, sizeof(*t));
 	if (!t)
 		return snprintf(err, errlen, "out of memory"), -1;
+	t->owner = n;
 	t->group = group;
 	t->name = name;
 	t->deleted_given = deleted_given || (sc[NS_DELETED] && sc[NS_DELETED]->cmd);
@@ -157,13 +160,34 @@ static int add_target(struct vrrp_notify *n, bool group, const char *name,
 				  : prio_changes != 0;
 	n->t[n->n] = t; /* owned from here: destroy() frees it */
 	int h = (int)n->n++;
-	for (int k = 0; k < NS__COUNT; k++)
+	bool scripts = false;
+	for (int k = 0; k < NS__COUNT; k++) {
 		if (sc[k] && script_setup(n, t, (enum nslot)k, sc[k], err, errlen) < 0)
 			return -1;
+		scripts = scripts || t->s[k].argv;
+	}
+	/* Only a target with a script runs anything: without one (FIFO lines
+	 * only, or nothing), no queue, which is 120 bytes per instance. */
+	if (!scripts)
+		return h;
 	t->q = proc_queue_new(n->o.loop, n->o.max_pending);
 	if (!t->q)
 		return snprintf(err, errlen, "out of memory"), -1;
 	return h;
+}
+
+bool vrrp_notify_instance_needed(const struct vrrp_notify *n, const struct vrrp_instance_conf *ic)
+{
+	const struct script_conf *sc[] = {
+		&ic->notify_master, &ic->notify_backup, &ic->notify_fault, &ic->notify_stop,
+		&ic->notify_deleted, &ic->notify_master_rx_lower_pri, &ic->notify,
+	};
+	if (n->fifo_global.fd >= 0 || n->fifo_vrrp.fd >= 0)
+		return true;
+	for (size_t i = 0; i < sizeof(sc) / sizeof(sc[0]); i++)
+		if (sc[i]->cmd)
+			return true;
+	return false;
 }
 
 int vrrp_notify_add_instance(struct vrrp_notify *n, const struct vrrp_instance_conf *ic,
@@ -190,16 +214,24 @@ int vrrp_notify_add_group(struct vrrp_notify *n, const struct vrrp_sync_group_co
 
 /* ---- running ------------------------------------------------------------------ */
 
+/* Counts in the engine-wide and the target's statistics at once. */
+#define COUNT(n, t, field)                  \
+	do {                                \
+		(n)->st.field++;            \
+		(t)->st.field++;            \
+	} while (0)
+
 static void job_done(const struct proc_result *r, void *arg)
 {
-	struct vrrp_notify *n = arg;
+	struct target *t = arg;
+	struct vrrp_notify *n = t->owner;
 	if (r->outcome == PROC_DROPPED || r->outcome == PROC_CANCELLED) {
-		n->st.dropped++;
+		COUNT(n, t, dropped);
 	} else {
-		n->st.run++;
+		COUNT(n, t, run);
 		if (r->outcome != PROC_EXITED || r->exit_status != 0) {
 			char buf[160];
-			n->st.failed++;
+			COUNT(n, t, failed);
 			log_warn("notify script failed: %s", proc_result_describe(r, buf, sizeof(buf)));
 		}
 	}
@@ -211,7 +243,7 @@ static void push(struct vrrp_notify *n, struct target *t, enum nslot k, char *co
 {
 	const struct nscript *s = &t->s[k];
 	if (s->refused) {
-		n->st.refused++;
+		COUNT(n, t, refused);
 		return;
 	}
 	struct proc_spec spec = {
@@ -221,13 +253,13 @@ static void push(struct vrrp_notify *n, struct target *t, enum nslot k, char *co
 		.out_fd = -1,
 	};
 	n->outstanding++;
-	if (proc_queue_push(t->q, &spec, job_done, n) < 0) {
+	if (proc_queue_push(t->q, &spec, job_done, t) < 0) {
 		n->outstanding--;
-		n->st.dropped++;
+		COUNT(n, t, dropped);
 		log_error("(%s) cannot queue %s: %s", t->name, slot_kw[k], strerror(errno));
 		return;
 	}
-	n->st.queued++;
+	COUNT(n, t, queued);
 }
 
 /* `notify` gets TYPE NAME STATE PRIORITY appended. */
@@ -237,7 +269,7 @@ static void push_generic(struct vrrp_notify *n, struct target *t, const char *wo
 	char pbuf[16];
 	char **argv = calloc((size_t)s->argc + 5, sizeof(*argv));
 	if (!argv) {
-		n->st.dropped++;
+		COUNT(n, t, dropped);
 		return;
 	}
 	memcpy(argv, s->argv, (size_t)s->argc * sizeof(*argv));
@@ -250,7 +282,7 @@ static void push_generic(struct vrrp_notify *n, struct target *t, const char *wo
 	free(argv);
 }
 
-static void write_fifos(struct vrrp_notify *n, const struct target *t, enum notify_vrrp_state s,
+static void write_fifos(struct vrrp_notify *n, struct target *t, enum notify_vrrp_state s,
 			int prio)
 {
 	char line[512];
@@ -263,9 +295,9 @@ static void write_fifos(struct vrrp_notify *n, const struct target *t, enum noti
 		if (fs[i]->fd < 0)
 			continue;
 		if (notify_fifo_write(fs[i], line, (size_t)len) == 0)
-			n->st.fifo_lines++;
+			COUNT(n, t, fifo_lines);
 		else
-			n->st.fifo_dropped++;
+			COUNT(n, t, fifo_dropped);
 	}
 }
 
@@ -284,7 +316,7 @@ int vrrp_notify_transition(struct vrrp_notify *n, int h, enum vrrp_state state, 
 		return -1;
 	struct target *t = n->t[h];
 	int prio = t->group ? 0 : priority;
-	n->st.transitions++;
+	COUNT(n, t, transitions);
 	write_fifos(n, t, ns, prio);
 	if (t->s[slot].argv)
 		push(n, t, slot, t->s[slot].argv);
@@ -303,7 +335,7 @@ int vrrp_notify_event(struct vrrp_notify *n, int h, enum notify_vrrp_state ev, i
 	case NOTIFY_DELETED:
 		if (!t->deleted_given)
 			return vrrp_notify_transition(n, h, VRRP_STATE_FAULT, priority);
-		n->st.transitions++;
+		COUNT(n, t, transitions);
 		write_fifos(n, t, ev, prio);
 		if (t->s[NS_DELETED].argv)
 			push(n, t, NS_DELETED, t->s[NS_DELETED].argv);
@@ -329,8 +361,16 @@ int vrrp_notify_event(struct vrrp_notify *n, int h, enum notify_vrrp_state ev, i
 
 void vrrp_notify_set_idle_cb(struct vrrp_notify *n, int h, void (*idle)(void *arg), void *arg)
 {
-	if (h >= 0 && (size_t)h < n->n)
+	if (h >= 0 && (size_t)h < n->n && n->t[h]->q)
 		proc_queue_set_idle_cb(n->t[h]->q, idle, arg);
+}
+
+int vrrp_notify_target_stats(const struct vrrp_notify *n, int h, struct vrrp_notify_stats *out)
+{
+	if (h < 0 || (size_t)h >= n->n)
+		return -1;
+	*out = n->t[h]->st;
+	return 0;
 }
 
 void vrrp_notify_stats(const struct vrrp_notify *n, struct vrrp_notify_stats *out)

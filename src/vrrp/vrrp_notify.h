@@ -66,6 +66,9 @@ struct vrrp_notify *vrrp_notify_new(const struct vrrp_notify_opts *o, char *err,
 /* Registers a target; returns its handle (>= 0) or -1 with err set
  * (unknown script user, out of memory).  The conf must outlive the
  * notifier (names and commands are borrowed). */
+/* Does this instance have anything to notify: a script, or a FIFO to
+ * write lines to?  Without, it needs no target (memory at scale). */
+bool vrrp_notify_instance_needed(const struct vrrp_notify *n, const struct vrrp_instance_conf *ic);
 int vrrp_notify_add_instance(struct vrrp_notify *n, const struct vrrp_instance_conf *ic,
 			     char *err, size_t errlen);
 int vrrp_notify_add_group(struct vrrp_notify *n, const struct vrrp_sync_group_conf *g,
@@ -95,6 +98,8 @@ int vrrp_notify_event(struct vrrp_notify *n, int h, enum notify_vrrp_state ev, i
 void vrrp_notify_set_idle_cb(struct vrrp_notify *n, int h, void (*idle)(void *arg), void *arg);
 
 void vrrp_notify_stats(const struct vrrp_notify *n, struct vrrp_notify_stats *out);
+/* The same counts for one instance or group (handle h); -1 if unknown. */
+int vrrp_notify_target_stats(const struct vrrp_notify *n, int h, struct vrrp_notify_stats *out);
 /* The message of the last refusal by script security, or "". */
 const char *vrrp_notify_last_refusal(const struct vrrp_notify *n);
 

@@ -24,6 +24,7 @@
 #include "vrrp/vrrp_instance.h"
 
 #define RX_BATCH 64 /* datagrams per readable event: a flood cannot starve the loop */
+#define RX_MMSG 16  /* datagrams per recvmmsg() call */
 
 static const char *fam_str(int family)
 {
@@ -77,13 +78,21 @@ static int open_fd(int family, int ifindex, const char *ifname)
 	return fd;
 }
 
-/* The instance on this socket's interface and family with this VRID. */
+/* The instance on this socket's interface and family with this VRID: a
+ * table lookup, the table rebuilt (one pass over the instances) only after
+ * instances were added, removed or moved between sockets. */
 static struct vrrp_inst *find_inst(struct vrrp_sock *s, uint8_t vrid)
 {
-	for (struct vrrp_inst *v = s->eng->insts; v; v = v->next)
-		if (v->sock == s && v->conf && v->conf->vrid == vrid)
-			return v;
-	return NULL;
+	struct vrrp_engine *eng = s->eng;
+	if (s->by_vrid_gen != eng->inst_gen) {
+		memset(s->by_vrid, 0, sizeof(s->by_vrid));
+		for (struct vrrp_inst *v = eng->insts; v; v = v->next)
+			if (v->sock == s && v->conf && v->conf->vrid > 0 && v->conf->vrid < 256 &&
+			    !s->by_vrid[v->conf->vrid])
+				s->by_vrid[v->conf->vrid] = v;
+		s->by_vrid_gen = eng->inst_gen;
+	}
+	return s->by_vrid[vrid];
 }
 
 static void dispatch(struct vrrp_sock *s, const uint8_t *msg, size_t len,
@@ -139,37 +148,67 @@ static void rx_v6(struct vrrp_sock *s, struct msghdr *mh, const uint8_t *buf, si
 	dispatch(s, buf, len, &src, &dst, ttl);
 }
 
+/* Receive buffers for one recvmmsg() call, shared by every socket (the
+ * loop is single-threaded): allocated on the first readable event. */
+struct vrrp_rxbuf {
+	struct mmsghdr mh[RX_MMSG];
+	struct iovec iov[RX_MMSG];
+	struct sockaddr_storage from[RX_MMSG];
+	union {
+		struct cmsghdr align;
+		char b[256];
+	} cbuf[RX_MMSG];
+	uint8_t data[RX_MMSG][VRRP_PKT_MAX + 128];
+};
+
 static void on_readable(uv_poll_t *p, int status, int events)
 {
 	struct vrrp_sock *s = p->data;
 	(void)events;
 	if (status < 0)
 		return;
-	for (int i = 0; i < RX_BATCH; i++) {
-		uint8_t buf[VRRP_PKT_MAX + 128];
-		struct sockaddr_storage from;
-		union {
-			struct cmsghdr align;
-			char b[256];
-		} cbuf;
-		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
-				     .msg_iov = &iov, .msg_iovlen = 1,
-				     .msg_control = cbuf.b, .msg_controllen = sizeof(cbuf.b) };
-		ssize_t n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR)
+	struct vrrp_engine *eng = s->eng;
+	if (!eng->rxbuf && !(eng->rxbuf = malloc(sizeof(*eng->rxbuf))))
+		return;
+	struct vrrp_rxbuf *rb = eng->rxbuf;
+	/* Up to RX_BATCH datagrams per readable event, RX_MMSG per system
+	 * call: a flood cannot starve the loop, and a burst of adverts (a
+	 * master of many instances) costs a few calls, not one each. */
+	for (int got = 0; got < RX_BATCH;) {
+		for (int i = 0; i < RX_MMSG; i++) {
+			rb->iov[i] = (struct iovec){ .iov_base = rb->data[i],
+						     .iov_len = sizeof(rb->data[i]) };
+			rb->mh[i].msg_hdr = (struct msghdr){
+				.msg_name = &rb->from[i], .msg_namelen = sizeof(rb->from[i]),
+				.msg_iov = &rb->iov[i], .msg_iovlen = 1,
+				.msg_control = rb->cbuf[i].b,
+				.msg_controllen = sizeof(rb->cbuf[i].b) };
+			rb->mh[i].msg_len = 0;
+		}
+		int n = recvmmsg(s->fd, rb->mh, RX_MMSG, MSG_DONTWAIT, NULL);
+		if (n <= 0) {
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
 				s->recv_errors++;
 			return;
 		}
-		if (mh.msg_flags & MSG_TRUNC) {
-			vrrp_rx_count_drop(&s->rx, VRRP_DROP_LENGTH);
-			continue;
+		for (int i = 0; i < n; i++) {
+			struct msghdr *mh = &rb->mh[i].msg_hdr;
+			size_t len = rb->mh[i].msg_len;
+			if (mh->msg_flags & MSG_TRUNC) {
+				vrrp_rx_count_drop(&s->rx, VRRP_DROP_LENGTH);
+				continue;
+			}
+			if (s->family == AF_INET)
+				rx_v4(s, rb->data[i], len);
+			else
+				rx_v6(s, mh, rb->data[i], len);
+			/* An instance's handler may have released the last
+			 * reference to this socket (e.g. a reload): stop
+			 * here, the memory goes once the poll handle closes. */
+			if (s->refs == 0)
+				return;
 		}
-		if (s->family == AF_INET)
-			rx_v4(s, buf, (size_t)n);
-		else
-			rx_v6(s, &mh, buf, (size_t)n);
+		got += n;
 	}
 }
 
@@ -179,6 +218,7 @@ struct vrrp_sock *vrrp_sock_get(struct vrrp_engine *eng, int family, int ifindex
 	for (struct vrrp_sock *s = eng->socks; s; s = s->next)
 		if (s->family == family && s->ifindex == ifindex) {
 			s->refs++;
+			eng->inst_gen++;
 			return s;
 		}
 	int fd = open_fd(family, ifindex, ifname);
@@ -201,6 +241,7 @@ struct vrrp_sock *vrrp_sock_get(struct vrrp_engine *eng, int family, int ifindex
 	uv_poll_start(&s->poll, UV_READABLE, on_readable);
 	s->next = eng->socks;
 	eng->socks = s;
+	eng->inst_gen++;
 	return s;
 }
 
@@ -213,7 +254,10 @@ static void sock_closed(uv_handle_t *h)
 
 void vrrp_sock_put(struct vrrp_sock *s)
 {
-	if (!s || --s->refs > 0)
+	if (!s)
+		return;
+	s->eng->inst_gen++; /* an instance leaves it: VRID tables are stale */
+	if (--s->refs > 0)
 		return;
 	for (struct vrrp_sock **pp = &s->eng->socks; *pp; pp = &(*pp)->next)
 		if (*pp == s) {

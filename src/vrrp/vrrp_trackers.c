@@ -1,9 +1,8 @@
-/* Tracker runtime: vrrp_script scheduling and track_file watching.
- * See vrrp_trackers.h for the behaviour. */
+/* Tracker runtime: vrrp_script scheduling and track_file watching; the
+ * vrrp_track_process blocks are vrrp_procwatch.c's.  See vrrp_trackers.h
+ * for the behaviour. */
 #include "vrrp/vrrp_trackers.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -43,17 +42,6 @@ struct tfile {
 	bool readable;
 };
 
-struct tproc {
-	const struct track_process_conf *conf;
-	bool used;
-	bool reported;
-	bool up;
-	bool pending;     /* raw state differs from `up` since `since` */
-	uint64_t since;
-	int count, last_count;
-	int scan_count;   /* accumulated during a scan */
-};
-
 struct vrrp_trackers {
 	struct vrrp_trackers_opts o;
 	struct tscript *scripts;
@@ -63,11 +51,7 @@ struct vrrp_trackers {
 	int ifd;              /* inotify, -1 when no file is tracked */
 	uv_poll_t poll;
 	bool poll_init;
-	struct tproc *procs;
-	size_t nprocs, nprocs_used;
-	bool need_cmdline;    /* some block matches parameters or full_command */
-	uv_timer_t ptimer;    /* /proc scans */
-	bool ptimer_init;
+	struct vrrp_procwatch *pw; /* vrrp_track_process blocks */
 	uv_timer_t kick;      /* initial file reports */
 	bool kick_init;
 	bool closing;
@@ -97,17 +81,6 @@ static bool is_tracked(const struct vrrp_model *m, const char *name, bool script
 		if (refs_name(script ? &g->track_script : &g->track_file, name))
 			return true;
 	}
-	return false;
-}
-
-static bool is_tracked_process(const struct vrrp_model *m, const char *name)
-{
-	for (size_t i = 0; i < m->instances.n; i++)
-		if (refs_name(&m->instances.v[i].track_process, name))
-			return true;
-	for (size_t i = 0; i < m->sync_groups.n; i++)
-		if (refs_name(&m->sync_groups.v[i].track_process, name))
-			return true;
 	return false;
 }
 
@@ -360,143 +333,6 @@ static void kick_cb(uv_timer_t *h)
 			file_report(t, i);
 }
 
-/* ---- processes ---------------------------------------------------------------- */
-
-#define CMDLINE_MAX 4096
-#define ARGS_MAX 128
-
-/* Reads a small /proc file; returns the bytes read (0 on any error). */
-static size_t read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, len);
-	close(fd);
-	return n > 0 ? (size_t)n : 0;
-}
-
-/* Splits a NUL-separated cmdline into argv; returns argc. */
-static size_t split_cmdline(char *buf, size_t n, char **argv)
-{
-	size_t argc = 0;
-	if (n == 0)
-		return 0;
-	buf[n] = '\0'; /* the buffer has room for it: CMDLINE_MAX + 1 */
-	for (size_t i = 0; i < n && argc < ARGS_MAX; argc++) {
-		argv[argc] = buf + i;
-		i += strlen(buf + i) + 1;
-	}
-	return argc;
-}
-
-static bool all_digits(const char *s)
-{
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
-/* Counts one process towards every block it matches. */
-static void scan_one(struct vrrp_trackers *t, const char *pid)
-{
-	char path[64], comm[64], cmd[CMDLINE_MAX + 1];
-	char *argv[ARGS_MAX];
-	size_t argc = 0;
-	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
-	size_t n = read_small(path, comm, sizeof(comm) - 1);
-	if (n == 0)
-		return; /* gone already */
-	comm[n] = '\0';
-	if (comm[n - 1] == '\n')
-		comm[n - 1] = '\0';
-	if (t->need_cmdline) {
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
-		argc = split_cmdline(cmd, read_small(path, cmd, CMDLINE_MAX), argv);
-	}
-	for (size_t i = 0; i < t->nprocs; i++)
-		if (t->procs[i].used &&
-		    vrrp_track_process_match(t->procs[i].conf, comm, argv, argc))
-			t->procs[i].scan_count++;
-}
-
-/* Applies quorum and the fork/terminate delays to one block's count. */
-static void proc_update(struct vrrp_trackers *t, size_t i, uint64_t now)
-{
-	struct tproc *p = &t->procs[i];
-	const struct track_process_conf *c = p->conf;
-	bool raw = vrrp_track_process_up(p->scan_count, c->quorum, c->quorum_max);
-	bool changed = false;
-	p->count = p->scan_count;
-	if (!p->reported) {
-		p->up = raw;
-		changed = true;
-	} else if (raw == p->up) {
-		p->pending = false;
-	} else {
-		uint64_t delay = raw ? c->fork_delay_us : c->terminate_delay_us;
-		if (!p->pending) {
-			p->pending = true;
-			p->since = now;
-		}
-		if (now - p->since >= delay) {
-			p->up = raw;
-			p->pending = false;
-			changed = true;
-			log_info("vrrp_track_process %s: now %s (%d running)", c->name,
-				 raw ? "up" : "down", p->count);
-		}
-	}
-	if ((changed || p->count != p->last_count) && t->o.on_process) {
-		struct vrrp_process_report rep = {
-			.name = c->name, .index = i, .count = p->count, .up = p->up,
-			.changed = changed,
-		};
-		t->o.on_process(t->o.arg, &rep);
-	}
-	p->last_count = p->count;
-	p->reported = true;
-}
-
-static void proc_scan_cb(uv_timer_t *h)
-{
-	struct vrrp_trackers *t = h->data;
-	DIR *d = opendir("/proc");
-	if (!d) {
-		log_error("vrrp_track_process: cannot read /proc: %s", strerror(errno));
-		return;
-	}
-	for (size_t i = 0; i < t->nprocs; i++)
-		t->procs[i].scan_count = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL)
-		if (all_digits(e->d_name))
-			scan_one(t, e->d_name);
-	closedir(d);
-	uint64_t now = uv_now(t->o.loop) * 1000;
-	for (size_t i = 0; i < t->nprocs && !t->closing; i++)
-		if (t->procs[i].used)
-			proc_update(t, i, now);
-}
-
-static void procs_setup(struct vrrp_trackers *t)
-{
-	const struct vrrp_model *m = t->o.model;
-	for (size_t i = 0; i < t->nprocs; i++) {
-		struct tproc *p = &t->procs[i];
-		p->conf = &m->track_processes.v[i];
-		p->used = p->conf->process.n > 0 &&
-			  (t->o.run_unused || is_tracked_process(m, p->conf->name));
-		if (!p->used)
-			continue;
-		t->nprocs_used++;
-		if (p->conf->full_command || p->conf->process.n > 1 ||
-		    p->conf->param_match != PARAM_MATCH_NONE)
-			t->need_cmdline = true;
-	}
-}
-
 /* ---- life cycle --------------------------------------------------------------- */
 
 static void destroy(struct vrrp_trackers *t)
@@ -509,7 +345,7 @@ static void destroy(struct vrrp_trackers *t)
 		close(t->ifd);
 	free(t->scripts);
 	free(t->files);
-	free(t->procs);
+	vrrp_procwatch_free(t->pw); /* only set on a failed vrrp_trackers_new */
 	free(t);
 }
 
@@ -541,15 +377,21 @@ struct vrrp_trackers *vrrp_trackers_new(const struct vrrp_trackers_opts *o, char
 	t->ifd = -1;
 	t->scripts = calloc(m->scripts.n + 1, sizeof(*t->scripts));
 	t->files = calloc(m->track_files.n + 1, sizeof(*t->files));
-	t->procs = calloc(m->track_processes.n + 1, sizeof(*t->procs));
-	if (!t->scripts || !t->files || !t->procs) {
+	struct vrrp_procwatch_opts po = {
+		.loop = o->loop,
+		.model = m,
+		.run_unused = o->run_unused,
+		.poll_us = o->process_poll_us,
+		.on_process = o->on_process,
+		.arg = o->arg,
+	};
+	t->pw = vrrp_procwatch_new(&po);
+	if (!t->scripts || !t->files || !t->pw) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
 	t->nscripts = m->scripts.n;
 	t->nfiles = m->track_files.n;
-	t->nprocs = m->track_processes.n;
-	procs_setup(t);
 	for (size_t i = 0; i < t->nscripts; i++) {
 		struct tscript *s = &t->scripts[i];
 		s->owner = t;
@@ -592,13 +434,8 @@ int vrrp_trackers_start(struct vrrp_trackers *t)
 		t->poll_init = true;
 		uv_poll_start(&t->poll, UV_READABLE, inotify_ready);
 	}
-	if (t->nprocs_used) {
-		uint64_t ms = t->o.process_poll_us ? (t->o.process_poll_us + 999) / 1000 : 1000;
-		uv_timer_init(t->o.loop, &t->ptimer);
-		t->ptimer.data = t;
-		t->ptimer_init = true;
-		uv_timer_start(&t->ptimer, proc_scan_cb, 0, ms);
-	}
+	if (vrrp_procwatch_start(t->pw) < 0)
+		return -1;
 	uv_timer_init(t->o.loop, &t->kick);
 	t->kick.data = t;
 	t->kick_init = true;
@@ -612,6 +449,9 @@ void vrrp_trackers_free(struct vrrp_trackers *t)
 		return;
 	t->closing = true;
 	t->pending = 1; /* ours, dropped at the end */
+	/* The process watcher frees itself once its handles are closed. */
+	vrrp_procwatch_free(t->pw);
+	t->pw = NULL;
 	for (size_t i = 0; i < t->nscripts; i++) {
 		struct tscript *s = &t->scripts[i];
 		if (s->timer_init) {
@@ -626,10 +466,6 @@ void vrrp_trackers_free(struct vrrp_trackers *t)
 	if (t->poll_init) {
 		t->pending++;
 		uv_close((uv_handle_t *)&t->poll, handle_closed);
-	}
-	if (t->ptimer_init) {
-		t->pending++;
-		uv_close((uv_handle_t *)&t->ptimer, handle_closed);
 	}
 	if (t->kick_init) {
 		t->pending++;
@@ -674,5 +510,10 @@ int64_t vrrp_trackers_file_value(const struct vrrp_trackers *t, size_t idx)
 
 bool vrrp_trackers_process_up(const struct vrrp_trackers *t, size_t idx)
 {
-	return idx < t->nprocs && t->procs[idx].up;
+	return vrrp_procwatch_up(t->pw, idx);
+}
+
+const char *vrrp_trackers_process_source(const struct vrrp_trackers *t)
+{
+	return vrrp_procwatch_source_str(vrrp_procwatch_source(t->pw));
 }

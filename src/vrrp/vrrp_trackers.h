@@ -27,17 +27,15 @@
  *    the number is ignored; a missing, empty or non-numeric file reads as
  *    0 (`readable` false).  `init_file [VALUE] [overwrite]` writes the
  *    value at setup when the file is missing (or always, with overwrite).
- *  - vrrp_track_process: /proc is scanned every `process_poll_us`
- *    (default 1 s) while at least one tracked process block exists; each
- *    process is matched with vrrp_track_process_match() (name from
- *    /proc/PID/comm, command line from /proc/PID/cmdline) and counted.
- *    The block is up when quorum <= count <= quorum_max.  A change of
- *    up/down is reported only once it has lasted fork_delay (going up) or
- *    terminate_delay (going down), measured at scan times.  The first scan
- *    reports every block at once, without delay.  keepalived listens to
- *    the kernel's process connector instead: halo's polling costs one
- *    /proc walk per interval and notices changes up to one interval late
- *    (TODO: proc connector as the event source, polling as fall-back).
+ *  - vrrp_track_process: vrrp_procwatch.c counts the processes matching
+ *    each block (vrrp_track_process_match(): name from /proc/PID/comm,
+ *    command line from /proc/PID/cmdline), from the kernel's process
+ *    events where available (one /proc scan at start, then fork, exec,
+ *    comm and exit events), else from a /proc scan every
+ *    `process_poll_us` (default 1 s).  The block is up when quorum <=
+ *    count <= quorum_max; a change of up/down is reported once it has
+ *    lasted fork_delay (going up) or terminate_delay (going down).  The
+ *    first scan reports every block at once, without delay.
  *
  * Everything runs on the loop thread; callbacks are called from the loop,
  * never from inside vrrp_trackers_new/start. */
@@ -52,6 +50,7 @@
 #include "conf/model_global.h"
 #include "conf/model_vrrp.h"
 #include "core/proc.h"
+#include "vrrp/vrrp_procwatch.h"
 #include "vrrp/vrrp_track.h"
 
 struct vrrp_script_report {
@@ -71,14 +70,6 @@ struct vrrp_file_report {
 	bool changed;             /* value differs from the previous report */
 };
 
-struct vrrp_process_report {
-	const char *name;
-	size_t index;             /* in model->track_processes */
-	int count;                /* matching processes at the last scan */
-	bool up;                  /* state after quorum and delays */
-	bool changed;             /* up changed (or first report) */
-};
-
 struct vrrp_trackers_opts {
 	uv_loop_t *loop;
 	const struct vrrp_model *model;   /* must outlive the trackers */
@@ -87,9 +78,9 @@ struct vrrp_trackers_opts {
 	uint64_t kill_grace_us;           /* SIGTERM -> SIGKILL after a timeout; 0: proc default */
 	void (*on_script)(void *arg, const struct vrrp_script_report *r);
 	void (*on_file)(void *arg, const struct vrrp_file_report *r);
-	/* Called after a scan for each block whose count or state moved. */
+	/* Called for each block whose count or state moved. */
 	void (*on_process)(void *arg, const struct vrrp_process_report *r);
-	uint64_t process_poll_us;         /* 0: 1 s */
+	uint64_t process_poll_us;         /* /proc scan interval without process events; 0: 1 s */
 	void *arg;
 };
 
@@ -135,6 +126,10 @@ int64_t vrrp_trackers_file_value(const struct vrrp_trackers *t, size_t idx);
 
 /* State of model->track_processes[idx] (false if out of range). */
 bool vrrp_trackers_process_up(const struct vrrp_trackers *t, size_t idx);
+/* Where the process counts come from: "events" (the kernel's process
+ * events connector), "scan" (/proc every process_poll_us) or "idle"
+ * (no tracked block, or not started). */
+const char *vrrp_trackers_process_source(const struct vrrp_trackers *t);
 
 /* Parses a track_file's text as described above (pure; exposed for tests).
  * Returns true when a number was found. */

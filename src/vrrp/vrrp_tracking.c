@@ -185,7 +185,7 @@ static void notify_register(struct vrrp_inst *v)
 	struct vrrp_tracking *t = v->eng->trk;
 	char err[256];
 	v->notify_h = -1;
-	if (!t || !t->notify)
+	if (!t || !t->notify || !vrrp_notify_instance_needed(t->notify, v->conf))
 		return;
 	v->notify_h = vrrp_notify_add_instance(t->notify, v->conf, err, sizeof(err));
 	if (v->notify_h < 0)
@@ -449,6 +449,16 @@ void vrrp_tracking_transition(struct vrrp_inst *v, enum vrrp_state from, enum vr
 	}
 }
 
+void vrrp_tracking_rx_lower_pri(struct vrrp_inst *v, uint8_t their_priority)
+{
+	struct vrrp_tracking *t = v->eng->trk;
+	log_debug_i(LOGC_VRRP, v->conf->name, "MASTER heard priority %u (ours %u)",
+		    their_priority, v->fsm.priority);
+	if (t && t->notify && v->notify_h >= 0)
+		vrrp_notify_event(t->notify, v->notify_h, NOTIFY_MASTER_RX_LOWER_PRI,
+				  v->fsm.priority);
+}
+
 /* ---- life cycle --------------------------------------------------------------- */
 
 static void smtp_open(struct vrrp_tracking *t)
@@ -632,6 +642,23 @@ void vrrp_tracking_free(struct vrrp_engine *eng)
 
 /* ---- status -------------------------------------------------------------------- */
 
+static void add_u64(json_object *o, const char *k, uint64_t n)
+{
+	json_object_object_add(o, k, json_object_new_int64((int64_t)n));
+}
+
+static void notify_counts(json_object *o, const struct vrrp_notify_stats *st)
+{
+	add_u64(o, "transitions", st->transitions);
+	add_u64(o, "queued", st->queued);
+	add_u64(o, "run", st->run);
+	add_u64(o, "failed", st->failed);
+	add_u64(o, "dropped", st->dropped);
+	add_u64(o, "refused", st->refused);
+	add_u64(o, "fifo_lines", st->fifo_lines);
+	add_u64(o, "fifo_dropped", st->fifo_dropped);
+}
+
 void vrrp_tracking_inst_status(const struct vrrp_inst *v, json_object *o)
 {
 	json_object *tr = vrrp_track_status_json(&v->ts);
@@ -642,12 +669,18 @@ void vrrp_tracking_inst_status(const struct vrrp_inst *v, json_object *o)
 	}
 	if (v->conf->sync_group)
 		json_object_object_add(o, "sync_group", json_object_new_string(v->conf->sync_group));
+	/* This instance's notify scripts and FIFO lines (the engine total is
+	 * in the subsystem's "notify"). */
+	struct vrrp_tracking *t = v->eng->trk;
+	struct vrrp_notify_stats st;
+	if (t && t->notify && v->notify_h >= 0 &&
+	    vrrp_notify_target_stats(t->notify, v->notify_h, &st) == 0) {
+		json_object *n = json_object_new_object();
+		notify_counts(n, &st);
+		json_object_object_add(o, "notify", n);
+	}
 }
 
-static void add_u64(json_object *o, const char *k, uint64_t n)
-{
-	json_object_object_add(o, k, json_object_new_int64((int64_t)n));
-}
 
 static json_object *scripts_json(const struct vrrp_tracking *t)
 {
@@ -672,20 +705,14 @@ static json_object *scripts_json(const struct vrrp_tracking *t)
 	return a;
 }
 
+
 static json_object *notify_json(const struct vrrp_tracking *t)
 {
 	json_object *o = json_object_new_object();
 	struct vrrp_notify_stats st = { 0 };
 	if (t->notify)
 		vrrp_notify_stats(t->notify, &st);
-	add_u64(o, "transitions", st.transitions);
-	add_u64(o, "queued", st.queued);
-	add_u64(o, "run", st.run);
-	add_u64(o, "failed", st.failed);
-	add_u64(o, "dropped", st.dropped);
-	add_u64(o, "refused", st.refused);
-	add_u64(o, "fifo_lines", st.fifo_lines);
-	add_u64(o, "fifo_dropped", st.fifo_dropped);
+	notify_counts(o, &st);
 	const char *ref = t->notify ? vrrp_notify_last_refusal(t->notify) : "";
 	json_object_object_add(o, "last_refusal", json_object_new_string(ref));
 	return o;
@@ -714,4 +741,9 @@ void vrrp_tracking_status(const struct vrrp_engine *eng, json_object *result)
 	json_object_object_add(result, "scripts", scripts_json(t));
 	json_object_object_add(result, "notify", notify_json(t));
 	json_object_object_add(result, "smtp", smtp_json(t));
+	/* vrrp_track_process: "events" (kernel process connector), "scan"
+	 * (the /proc fallback, e.g. inside a network namespace) or "idle". */
+	if (t->trackers)
+		json_object_object_add(result, "process_source",
+				       json_object_new_string(vrrp_trackers_process_source(t->trackers)));
 }

@@ -51,6 +51,11 @@ bool vrrp_tracking_may_take_over(const struct vrrp_inst *v);
 
 /* One transition of `v` (called from the instance's NOTIFY action). */
 void vrrp_tracking_transition(struct vrrp_inst *v, enum vrrp_state from, enum vrrp_state to);
+/* A MASTER received an advert with a lower priority (not 0) and stays
+ * MASTER (the state machine counts it in lower_prio_discarded):
+ * notify_master_rx_lower_pri / the FIFO's
+ * MASTER_RX_LOWER_PRI line, as keepalived does for every such advert. */
+void vrrp_tracking_rx_lower_pri(struct vrrp_inst *v, uint8_t their_priority);
 
 /* A link changed: updates every track_interface on `ifname`. */
 /* After a netlink overflow: reads every tracked interface again. */

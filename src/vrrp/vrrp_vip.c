@@ -6,6 +6,7 @@
 #include <linux/rtnetlink.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "vrrp/vrrp_instance.h"
 
@@ -199,19 +200,33 @@ void vrrp_garp_burst(struct vrrp_inst *v, int repeat)
 	}
 }
 
-static void on_second_burst(uv_timer_t *t)
+static void garp_reschedule(struct vrrp_inst *v)
 {
-	struct vrrp_inst *v = t->data;
-	if (v->fsm.state == VRRP_STATE_MASTER)
-		vrrp_garp_burst(v, v->garp_pending_repeat);
+	uint64_t a = v->garp_second_us, b = v->garp_refresh_us;
+	vrrp_engine_schedule_garp(v, a && (!b || a < b) ? a : b);
 }
 
-static void on_refresh(uv_timer_t *t)
+void vrrp_garp_timer(struct vrrp_inst *v, uint64_t now)
 {
-	struct vrrp_inst *v = t->data;
-	if (v->fsm.state == VRRP_STATE_MASTER && v->conf)
-		vrrp_garp_burst(v, v->conf->garp_master_refresh_repeat > 0
-				       ? v->conf->garp_master_refresh_repeat : 1);
+	const struct vrrp_instance_conf *c = v->conf;
+	bool master = c && v->fsm.state == VRRP_STATE_MASTER;
+	if (v->garp_second_us && v->garp_second_us <= now) {
+		v->garp_second_us = 0;
+		if (master)
+			vrrp_garp_burst(v, v->garp_pending_repeat);
+	}
+	if (v->garp_refresh_us && v->garp_refresh_us <= now) {
+		uint64_t every = c ? c->garp_master_refresh_us : 0;
+		/* On the original schedule, unless the loop fell more than
+		 * a period behind. */
+		v->garp_refresh_us = every && master ? v->garp_refresh_us + every : 0;
+		if (v->garp_refresh_us && v->garp_refresh_us <= now)
+			v->garp_refresh_us = now + every;
+		if (master)
+			vrrp_garp_burst(v, c->garp_master_refresh_repeat > 0
+					       ? c->garp_master_refresh_repeat : 1);
+	}
+	garp_reschedule(v);
 }
 
 void vrrp_garp_start(struct vrrp_inst *v, enum vrrp_garp_kind kind)
@@ -225,22 +240,40 @@ void vrrp_garp_start(struct vrrp_inst *v, enum vrrp_garp_kind kind)
 	if (delay == HALO_UNSET_US)
 		delay = 5000000;
 	vrrp_garp_burst(v, repeat);
+	uint64_t now = clock_mono_us();
 	/* keepalived: the same number again after garp_master_delay, for
 	 * switches that missed the first burst while learning the port. */
-	if (delay > 0 && repeat > 0 && !uv_is_closing((uv_handle_t *)&v->garp_timer)) {
+	if (delay > 0 && repeat > 0) {
 		v->garp_pending_repeat = repeat;
-		uv_timer_start(&v->garp_timer, on_second_burst, (delay + 999) / 1000, 0);
+		v->garp_second_us = now + delay;
 	}
 	uint64_t refresh = c->garp_master_refresh_us;
-	if (takeover && refresh && refresh != HALO_UNSET_US &&
-	    !uv_is_closing((uv_handle_t *)&v->refresh_timer))
-		uv_timer_start(&v->refresh_timer, on_refresh, refresh / 1000, refresh / 1000);
+	if (takeover && refresh && refresh != HALO_UNSET_US)
+		v->garp_refresh_us = now + refresh;
+	garp_reschedule(v);
 }
 
 void vrrp_garp_stop(struct vrrp_inst *v)
 {
-	if (!uv_is_closing((uv_handle_t *)&v->garp_timer))
-		uv_timer_stop(&v->garp_timer);
-	if (!uv_is_closing((uv_handle_t *)&v->refresh_timer))
-		uv_timer_stop(&v->refresh_timer);
+	v->garp_second_us = v->garp_refresh_us = 0;
+	vrrp_engine_schedule_garp(v, 0);
 }
+
+static bool tracked_match(struct vrrp_inst *v, const vip_vec *vec, const struct rtnl_addr *a)
+{
+	for (size_t i = 0; i < vec->n; i++) {
+		const struct vip_conf *vip = &vec->v[i];
+		if (!vip->no_track && addr_equal(&vip->prefix.addr, &a->prefix.addr) &&
+		    vip->prefix.len == a->prefix.len && vip_ifindex(v, vip, NULL) == a->ifindex)
+			return true;
+	}
+	return false;
+}
+
+bool vrrp_vip_tracked(struct vrrp_inst *v, const struct rtnl_addr *a)
+{
+	if (!v->vips_added || !v->conf)
+		return false;
+	return tracked_match(v, &v->conf->vips, a) || tracked_match(v, &v->conf->evips, a);
+}
+

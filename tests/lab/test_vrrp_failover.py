@@ -6,6 +6,7 @@ and vrrp_rt_priority.
 
 Run as root:  HALO_BUILD_DIR=build-h /usr/bin/python3 -m pytest tests/lab/test_vrrp_failover.py
 """
+import re
 import time
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from vrrp_lab import Lab, sh, tshark_arp, tshark_vrrp, vrrp_conf, wait_for
 
 VIP = "10.99.0.100/24"
+VIP32 = "10.99.0.100/32"
 
 
 @pytest.fixture
@@ -260,3 +262,80 @@ def test_rt_priority(lab):
     pid = a.vrrp_status()["pid"]
     out = sh("chrt", "-p", pid).stdout
     assert "SCHED_RR" in out and "priority: 40" in out, out
+
+
+def test_source_address_removed(lab):
+    """The master's source address is removed while it runs: with another
+    address on the interface it sends from that one and stays MASTER; with
+    none left it goes to FAULT (VIP released, the backup takes over); when
+    an address is added again it comes back and preempts."""
+    a_node, b_node = lab.nodes
+    # A /32 VIP: not a secondary of the /24 removed below (the kernel
+    # removes a primary's secondaries with it; the next test covers that).
+    conf = dict(interval="0.1", version=3, auth=False, vips=(VIP32,))
+    a = lab.halod(a_node, vrrp_conf(priority=150, **conf))
+    b = lab.halod(b_node, vrrp_conf(priority=100, **conf))
+    a.wait_state("MASTER", timeout=3)
+    b.wait_state("BACKUP")
+    assert a.instance()["source_address"] == a_node.ip4
+    # A second address in another subnet: a primary of its own, so it
+    # survives the removal of the first.
+    a_node.ip("addr", "add", "10.97.0.1/24", "dev", "eth0")
+    a_node.ip("addr", "del", f"{a_node.ip4}/24", "dev", "eth0")
+    wait_for(lambda: a.instance()["source_address"] == "10.97.0.1", 2, "new source address")
+    wait_for(lambda: b.instance()["master_address"] == "10.97.0.1", 2,
+             "backup sees adverts from the new source")
+    assert a.state() == "MASTER" and b.state() == "BACKUP"
+    assert a.instance()["counters"]["transitions"] == 2  # INIT->BACKUP->MASTER only
+    assert a_node.has(VIP32)
+    # The last address goes: nothing to send from.
+    a_node.ip("addr", "del", "10.97.0.1/24", "dev", "eth0")
+    a.wait_state("FAULT", timeout=2)
+    b.wait_state("MASTER", timeout=2)
+    wait_for(lambda: not a_node.has(VIP32) and b_node.has(VIP32), 2, "VIP moved to B")
+    assert a.instance()["last_transition"]["reason"] == "fault"
+    a_node.ip("addr", "add", f"{a_node.ip4}/24", "dev", "eth0")
+    a.wait_state("MASTER", timeout=3)
+    b.wait_state("BACKUP", timeout=2)
+    assert a.instance()["source_address"] == a_node.ip4
+    wait_for(lambda: a_node.has(VIP32) and not b_node.has(VIP32), 2, "VIP back on A")
+    assert a.alive() and b.alive()
+
+
+def test_vip_deleted_behind_our_back(lab):
+    """Someone deletes the master's VIP: as keepalived, the instance leaves
+    MASTER (priority 0, so the backup takes over at once) and, being the
+    higher priority, preempts back and adds the VIP again.  With no_track on
+    the address, the master stays MASTER and leaves it deleted."""
+    a_node, b_node = lab.nodes
+    conf = dict(interval="0.1", version=3, auth=False)
+    a = lab.halod(a_node, vrrp_conf(priority=150, **conf))
+    b = lab.halod(b_node, vrrp_conf(priority=100, **conf))
+    a.wait_state("MASTER", timeout=3)
+    b.wait_state("BACKUP")
+    a_node.ip("addr", "del", VIP, "dev", "eth0")
+    wait_for(lambda: a.instance()["counters"]["transitions"] >= 4, 3, "A out of MASTER and back")
+    a.wait_state("MASTER", timeout=3)
+    wait_for(lambda: a_node.has(VIP) and not b_node.has(VIP), 2, "VIP re-added on A")
+    tr = re.findall(r"\(VI_1\) (\w+) -> (\w+) \((\w+)\)", a.output())
+    assert tr[-2:] == [("MASTER", "BACKUP", "vip_deleted"), ("BACKUP", "MASTER", "preempt")], tr
+    assert "removed by someone else" in a.output()
+    assert b.instance()["counters"]["prio0_received"] == 1
+    assert b.instance()["counters"]["became_master"] == 1
+    b.wait_state("BACKUP", timeout=2)
+    a.term()
+    b.term()
+
+
+def test_vip_deleted_no_track(lab):
+    a_node, b_node = lab.nodes
+    conf = dict(interval="0.1", version=3, auth=False, vips=(VIP + " no_track",))
+    a = lab.halod(a_node, vrrp_conf(priority=150, **conf))
+    b = lab.halod(b_node, vrrp_conf(priority=100, **conf))
+    a.wait_state("MASTER", timeout=3)
+    b.wait_state("BACKUP")
+    a_node.ip("addr", "del", VIP, "dev", "eth0")
+    time.sleep(0.8)  # 8 advert intervals: a resignation would have shown
+    assert a.state() == "MASTER" and b.state() == "BACKUP"
+    assert not a_node.has(VIP) and not b_node.has(VIP)
+    assert a.instance()["counters"]["transitions"] == 2

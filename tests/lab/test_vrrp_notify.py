@@ -408,3 +408,59 @@ def test_blackholed_smtp_server_does_not_delay_failover(lab2):
     st = b.vrrp_status()["smtp"]
     assert st["sent"] == 0 and st["pending"] >= 1
     assert b_node.has(VIP)
+
+
+LOWER_PRI_ADVERT = r"""
+import socket, struct
+from scapy.all import Ether, IP, Raw, get_if_hwaddr
+
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+
+# VRRPv3, VRID 51, priority 100, one address, Max Adver Int 10 cs; the
+# checksum over the message alone (the v3_checksum_as_v2 form, accepted).
+m = bytes([0x31, 51, 100, 1, 0, 10, 0, 0, 10, 99, 0, 100])
+m = m[:6] + struct.pack("!H", csum(m)) + m[8:]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+for _ in range(3):
+    s.send(bytes(Ether(dst="01:00:5e:00:00:12", src=get_if_hwaddr("eth0")) /
+                 IP(src="10.99.0.2", dst="224.0.0.18", ttl=255, proto=112) / Raw(m)))
+"""
+
+
+def test_master_rx_lower_pri(lab2):
+    """A MASTER that hears a lower priority (three forged priority-100
+    adverts from the other node) stays MASTER, runs notify_master_rx_lower_pri
+    once per such advert (as keepalived does) with no arguments, and writes
+    `INSTANCE "VI_1" MASTER_RX_LOWER_PRI 150` to the FIFO."""
+    a_node, b_node = lab2.nodes
+    d = pathlib.Path(lab2.tmp)
+    log, fifo = d / "rx.log", d / "fifo"
+    rx = script(lab2, "rx.sh", f"echo \"rx $#\" >> {log}")
+    extra = f"    notify_master_rx_lower_pri \"{rx}\"\n"
+    a = lab2.halod(a_node, globals_(f"    notify_fifo {fifo}\n") + instance(extra=extra))
+    a.wait_state("MASTER", timeout=3)
+    fd = []
+    read_fifo(fifo, fd)  # opened before the adverts arrive
+    forge = d / "lower.py"
+    forge.write_text(LOWER_PRI_ADVERT)
+    subprocess.run(["ip", "netns", "exec", b_node.ns, "/usr/bin/python3", str(forge)],
+                   check=True, capture_output=True, timeout=60)
+    wait_for(lambda: log.exists() and len(log.read_text().splitlines()) == 3, 3,
+             "three rx_lower_pri runs")
+    assert log.read_text().splitlines() == ["rx 0"] * 3
+    assert a.state() == "MASTER" and a_node.has(VIP)
+    lines = read_fifo(fifo, fd).splitlines()
+    os.close(fd[0])
+    assert lines == ['INSTANCE "VI_1" MASTER_RX_LOWER_PRI 150'] * 3, lines
+    c = a.instance()["counters"]
+    assert c["lower_prio_discarded"] == 3 and c["transitions"] == 2
+    # Per-instance notify counts: three scripts; FIFO lines for BACKUP,
+    # MASTER and the three lower-priority adverts.
+    wait_for(lambda: a.instance()["notify"]["run"] == 3, 3, "the scripts reaped")
+    n = a.instance()["notify"]
+    assert n["failed"] == 0 and n["fifo_lines"] == 5 and n["transitions"] == 2, n

@@ -13,10 +13,12 @@
 #include <cmocka.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
 #include "net/rtnl_msg.h"
+#include "net/rtnl_vmac.h"
 
 #ifndef IF_OPER_UP
 #define IF_OPER_UP 6
@@ -353,6 +355,60 @@ static void getlink_by_index_or_name(void **state)
 	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
 }
 
+/* use_vmac for IPv6: the macvlan's address generation mode is nested as
+ * the kernel reads it, IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE
+ * (one byte) } }, on an existing link, with no flag or create bit that
+ * would touch anything else. */
+static void addr_gen_mode_request(void **state)
+{
+	(void)state;
+	struct nlmsghdr *nlh = NULL;
+	assert_int_equal(rtnl_msg_link_addr_gen_mode(buf, sizeof(buf), 7,
+						     IN6_ADDR_GEN_MODE_NONE, &nlh), 0);
+	assert_ptr_equal(nlh, buf);
+	assert_int_equal(nlh->nlmsg_type, RTM_NEWLINK);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST);
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(ifi->ifi_index, 7);
+	assert_int_equal(ifi->ifi_change, 0);
+	assert_int_equal(ifi->ifi_flags, 0);
+	attrs_of(nlh, sizeof(*ifi));
+	assert_non_null(tb[IFLA_AF_SPEC]);
+	assert_null(tb[IFLA_IFNAME]);
+	assert_null(tb[IFLA_LINKINFO]);
+	/* Exactly one family inside, AF_INET6, holding exactly the mode. */
+	const struct nlattr *fam = NULL, *at;
+	int n = 0;
+	mnl_attr_for_each_nested(at, tb[IFLA_AF_SPEC]) {
+		fam = at;
+		n++;
+	}
+	assert_int_equal(n, 1);
+	assert_int_equal(mnl_attr_get_type(fam), AF_INET6);
+	const struct nlattr *mode = NULL;
+	n = 0;
+	mnl_attr_for_each_nested(at, fam) {
+		mode = at;
+		n++;
+	}
+	assert_int_equal(n, 1);
+	assert_int_equal(mnl_attr_get_type(mode), IFLA_INET6_ADDR_GEN_MODE);
+	assert_int_equal(mnl_attr_get_payload_len(mode), 1);
+	assert_int_equal(mnl_attr_get_u8(mode), IN6_ADDR_GEN_MODE_NONE);
+	/* The whole message is accounted for by the nests. */
+	assert_int_equal(nlh->nlmsg_len, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*ifi)) +
+					 MNL_ATTR_HDRLEN * 2 + MNL_ALIGN(MNL_ATTR_HDRLEN + 1));
+
+	/* No link, or no room. */
+	assert_int_equal(rtnl_msg_link_addr_gen_mode(buf, sizeof(buf), 0, 1, &nlh), -EINVAL);
+	assert_int_equal(rtnl_msg_link_addr_gen_mode(buf, sizeof(buf), -3, 1, &nlh), -EINVAL);
+	assert_int_equal(rtnl_msg_link_addr_gen_mode(buf, 16, 7, 1, &nlh), -ENOSPC);
+	size_t full = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct ifinfomsg)) +
+		      MNL_ATTR_HDRLEN * 2 + MNL_ALIGN(MNL_ATTR_HDRLEN + 1);
+	assert_int_equal(rtnl_msg_link_addr_gen_mode(buf, full - 1, 7, 1, &nlh), -ENOSPC);
+	assert_int_equal(rtnl_msg_link_addr_gen_mode(buf, full, 7, 1, &nlh), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +424,7 @@ int main(void)
 		cmocka_unit_test(link_usable_needs_up_and_running),
 		cmocka_unit_test(parse_error_and_ext_ack),
 		cmocka_unit_test(getlink_by_index_or_name),
+		cmocka_unit_test(addr_gen_mode_request),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -550,6 +550,34 @@ static void test_fault_enter_leave(void **state)
 	expect_notify(&out, VRRP_STATE_FAULT, VRRP_STATE_MASTER, VRRP_REASON_OWNER);
 }
 
+static void test_vip_deleted(void **state)
+{
+	(void)state;
+	struct vrrp_fsm f;
+	struct vrrp_actions out;
+	struct vrrp_fsm_config c = cfg(2, 100, SEC, "10.0.0.2");
+	uint64_t t = master_at(&f, c);
+
+	/* A MASTER whose VIP was removed resigns to BACKUP with a full down
+	 * timer: with no other router it becomes MASTER again (VIPs re-added)
+	 * after Master_Down_Interval. */
+	assert_true(handle(&f, ev(VRRP_EV_VIP_DELETED), t + 5, &out));
+	EXPECT(&out, VRRP_ACT_CANCEL_ADVER_TIMER, VRRP_ACT_SEND_ADVERT_PRIO0,
+	       VRRP_ACT_REMOVE_VIPS, VRRP_ACT_ARM_MASTER_DOWN_TIMER, VRRP_ACT_NOTIFY);
+	expect_notify(&out, VRRP_STATE_MASTER, VRRP_STATE_BACKUP, VRRP_REASON_VIP_DELETED);
+	assert_int_equal(f.master_down_timer_us, t + 5 + 3609375);
+	assert_true(handle(&f, ev(VRRP_EV_MASTER_DOWN_TIMER), t + 5 + 3609375, &out));
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	assert_int_equal(out.v[1].type, VRRP_ACT_ADD_VIPS);
+
+	/* In any other state it means nothing. */
+	backup_at(&f, c, 0);
+	assert_false(handle(&f, ev(VRRP_EV_VIP_DELETED), 10, &out));
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	assert_string_equal(vrrp_reason_str(VRRP_REASON_VIP_DELETED), "vip_deleted");
+	assert_string_equal(vrrp_event_str(VRRP_EV_VIP_DELETED), "vip_deleted");
+}
+
 static void test_shutdown(void **state)
 {
 	(void)state;
@@ -958,6 +986,7 @@ int main(void)
 		cmocka_unit_test(test_tie_break),
 		cmocka_unit_test(test_owner_never_preempted),
 		cmocka_unit_test(test_fault_enter_leave),
+		cmocka_unit_test(test_vip_deleted),
 		cmocka_unit_test(test_shutdown),
 		cmocka_unit_test(test_priority_changed),
 		cmocka_unit_test(test_unexpected_and_own_ignored),

@@ -22,6 +22,7 @@
 
 #include "conf/conf.h"
 #include "core/clock.h"
+#include "net/proc_events.h"
 #include "vrrp/vrrp_trackers.h"
 
 #define MAXREP 32
@@ -512,6 +513,191 @@ static void test_track_process_quorum(void **state)
 	assert_true(vrrp_trackers_process_up(f->t, 0) == false);
 }
 
+/* ---- processes from the kernel's process events ------------------------------- */
+
+/* Would halod get process events here (root in the initial namespaces)? */
+static bool events_available(void)
+{
+	char why[256];
+	int fd = proc_events_open(50, why, sizeof(why));
+	if (fd < 0) {
+		print_message("process events unavailable: %s\n", why);
+		return false;
+	}
+	proc_events_close(fd);
+	return true;
+}
+
+/* The source follows what the kernel offers: events when the connector
+ * opens, else the /proc scan; "idle" with nothing tracked. */
+static void test_track_process_source(void **state)
+{
+	struct fx *f = *state;
+	load(f, "vrrp_track_process tp {\n process nosuchprocess\n}\n"
+		INSTANCE(" track_process {\n  tp\n }\n"));
+	start(f, 0);
+	run_for(f, 50);
+	assert_int_equal(f->nprep, 1); /* the first scan's report */
+	assert_int_equal(f->prep[0].count, 0);
+	assert_string_equal(vrrp_trackers_process_source(f->t),
+			    events_available() ? "events" : "scan");
+}
+
+static void test_track_process_idle_source(void **state)
+{
+	struct fx *f = *state;
+	load(f, "vrrp_track_process tp {\n process nosuchprocess\n}\n" INSTANCE(""));
+	start(f, 0);
+	run_for(f, 30);
+	assert_int_equal(f->nprep, 0);
+	assert_string_equal(vrrp_trackers_process_source(f->t), "idle");
+}
+
+/* Events only: a start is seen at once (no scan runs: the poll interval
+ * is made 10 s), a death at once as a count, and terminate_delay 0.2 s
+ * is honoured by a timer. */
+static uint64_t ev_killed_at;
+
+static void ev_steps(struct fx *f)
+{
+	switch (f->nprep) {
+	case 1:
+		f->acted[1] = clock_mono_us();
+		spawn(f);
+		break;
+	case 2:
+		ev_killed_at = clock_mono_us();
+		kill(f->kids[0], SIGKILL);
+		waitpid(f->kids[0], NULL, 0);
+		f->nkids = 0;
+		break;
+	case 4:
+		uv_stop(&f->loop);
+	}
+}
+
+static void test_track_process_events_and_terminate_delay(void **state)
+{
+	struct fx *f = *state;
+	if (!events_available())
+		skip();
+	char cmd[300], text[512];
+	snprintf(f->prog, sizeof(f->prog), "%s/hte%d", f->dir, (int)getpid() % 100000);
+	snprintf(cmd, sizeof(cmd), "cp /bin/sleep %s", f->prog);
+	assert_int_equal(system(cmd), 0);
+	snprintf(text, sizeof(text),
+		 "vrrp_track_process tp {\n process hte%d\n terminate_delay 0.2\n}\n",
+		 (int)getpid() % 100000);
+	strcat(text, INSTANCE(" track_process {\n  tp\n }\n"));
+	load(f, text);
+	f->proc_step = ev_steps;
+	struct vrrp_trackers_opts o = {
+		.loop = &f->loop, .model = &f->cfg->vrrp, .global = &f->cfg->global,
+		.on_process = on_process, .process_poll_us = 10000000, .arg = f,
+	};
+	char err[256] = "";
+	f->t = vrrp_trackers_new(&o, err, sizeof(err));
+	assert_non_null(f->t);
+	assert_int_equal(vrrp_trackers_start(f->t), 0);
+	run_for(f, 3000);
+	assert_string_equal(vrrp_trackers_process_source(f->t), "events");
+	assert_int_equal(f->nprep, 4);
+	assert_int_equal(f->prep[0].count, 0);
+	assert_false(f->prep[0].up);
+	assert_int_equal(f->prep[1].count, 1); /* no fork_delay: up at once */
+	assert_true(f->prep[1].up && f->prep[1].changed);
+	assert_true(f->prep_at[1] - f->acted[1] < 100000);
+	assert_int_equal(f->prep[2].count, 0); /* terminate_delay holds it up */
+	assert_true(f->prep[2].up);
+	assert_false(f->prep[2].changed);
+	assert_true(f->prep_at[2] - ev_killed_at < 100000);
+	assert_int_equal(f->prep[3].count, 0);
+	assert_false(f->prep[3].up);
+	assert_true(f->prep[3].changed);
+	assert_true(f->prep_at[3] - ev_killed_at >= 200000);
+	assert_true(f->prep_at[3] - ev_killed_at < 400000);
+}
+
+/* Both sources: children a matching process forks without exec'ing
+ * count too (with events: the FORK of a counted parent).  A copy of sh
+ * runs two background `read`s that block on a pipe we hold: quorum 3 is
+ * the shell and its two children.  Closing the pipe ends all three. */
+static int fork_pipe_w = -1;
+static uv_timer_t reap_timer;
+
+static void reap_cb(uv_timer_t *h)
+{
+	struct fx *f = h->data;
+	if (f->nkids && waitpid(f->kids[0], NULL, WNOHANG) == f->kids[0])
+		f->nkids = 0;
+}
+
+static void fork_steps(struct fx *f)
+{
+	const struct vrrp_process_report *r = &f->prep[f->nprep - 1];
+	if (f->nprep == 1) {
+		int p[2];
+		assert_int_equal(pipe(p), 0);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			dup2(p[0], 3);
+			close(p[1]);
+			execl(f->prog, f->prog, "-c", "read a <&3 & read b <&3 & wait", (char *)NULL);
+			_exit(127);
+		}
+		close(p[0]);
+		fork_pipe_w = p[1];
+		f->kids[f->nkids++] = pid;
+		f->acted[1] = clock_mono_us();
+	} else if (r->count == 3 && r->up && fork_pipe_w >= 0) {
+		f->acted[2] = clock_mono_us();
+		close(fork_pipe_w);
+		fork_pipe_w = -1;
+		reap_timer.data = f;
+		uv_timer_start(&reap_timer, reap_cb, 5, 5);
+	} else if (r->count == 0 && fork_pipe_w < 0) {
+		uv_stop(&f->loop);
+	}
+}
+
+static void test_track_process_forked_children(void **state)
+{
+	struct fx *f = *state;
+	char cmd[300], text[512];
+	snprintf(f->prog, sizeof(f->prog), "%s/htf%d", f->dir, (int)getpid() % 100000);
+	snprintf(cmd, sizeof(cmd), "cp /bin/sh %s", f->prog);
+	assert_int_equal(system(cmd), 0);
+	snprintf(text, sizeof(text),
+		 "vrrp_track_process tp {\n process htf%d\n quorum 3\n}\n",
+		 (int)getpid() % 100000);
+	strcat(text, INSTANCE(" track_process {\n  tp\n }\n"));
+	load(f, text);
+	uv_timer_init(&f->loop, &reap_timer);
+	f->proc_step = fork_steps;
+	start(f, 0);
+	run_for(f, 4000);
+	uv_close((uv_handle_t *)&reap_timer, NULL);
+	if (fork_pipe_w >= 0)
+		close(fork_pipe_w);
+	fork_pipe_w = -1;
+	assert_true(f->nprep >= 3);
+	assert_false(f->prep[0].up);
+	int at3 = -1;
+	for (int i = 1; i < f->nprep; i++) {
+		assert_true(f->prep[i].count >= 0 && f->prep[i].count <= 3);
+		if (at3 < 0 && f->prep[i].count == 3)
+			at3 = i;
+	}
+	assert_true(at3 > 0);
+	assert_true(f->prep[at3].up && f->prep[at3].changed);
+	assert_true(f->prep_at[at3] - f->acted[1] < 1000000);
+	const struct vrrp_process_report *last = &f->prep[f->nprep - 1];
+	assert_int_equal(last->count, 0);
+	assert_false(last->up);
+	assert_true(f->prep_at[f->nprep - 1] - f->acted[2] < 1000000);
+}
+
 static void test_file_parse(void **state)
 {
 	(void)state;
@@ -537,6 +723,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_insecure_script_disabled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_track_file_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_track_process_quorum, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_track_process_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_track_process_idle_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_track_process_events_and_terminate_delay, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_track_process_forked_children, setup, teardown),
 		cmocka_unit_test(test_file_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
