@@ -3,6 +3,7 @@
  * sockets and the instances; it implements the shell's hooks (reload as a
  * diff, status, orderly stop). */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
@@ -127,6 +128,7 @@ static void on_timer(uv_poll_t *p, int status, int events)
 		}
 		now = clock_mono_us();
 	}
+	vrrp_sock_flush_all(eng);
 	/* Then the announcements: each due one moves on or leaves the heap. */
 	budget = 2 * eng->gsched.n + 16;
 	while ((it = vrrp_sched_first(&eng->gsched)) && it->key <= now && budget--) {
@@ -391,17 +393,29 @@ const struct engine_ops vrrp_engine_ops = {
 	.destroy = vrrp_destroy,
 };
 
+/* The hard RLIMIT_RTTIME: a real-time child that runs this long without
+ * sleeping is stuck, and the kernel's SIGKILL lets the supervisor restart it. */
+#define RTTIME_HARD_US 2000000
+
 /* global_defs vrrp_priority (nice), vrrp_rt_priority (SCHED_RR, bounded by
- * RLIMIT_RTTIME as keepalived does: 10 ms of CPU without sleeping unless
- * vrrp_rlimit_rttime says otherwise) and vrrp_no_swap.  A real-time VRRP
- * process keeps its timers precise on a loaded machine. */
+ * RLIMIT_RTTIME: vrrp_rlimit_rttime, default 10 ms, of CPU without
+ * sleeping) and vrrp_no_swap.  A real-time VRRP process keeps its timers
+ * precise on a loaded machine.
+ *
+ * keepalived makes vrrp_rlimit_rttime the hard limit too, so one long
+ * loop iteration (1,000 instances taking over at once, or a status reply
+ * for them, easily exceeds 10 ms) gets the process killed.  halod makes it
+ * the soft limit: passing it sends SIGXCPU, which is ignored, and only
+ * RTTIME_HARD_US (or the configured value, if larger) kills. */
 static void apply_process_settings(const struct global_conf *g)
 {
 	if (g->vrrp_priority && setpriority(PRIO_PROCESS, 0, g->vrrp_priority) < 0)
 		log_warn("vrrp_priority %d: %s", g->vrrp_priority, strerror(errno));
 	if (g->vrrp_rt_priority > 0) {
 		rlim_t us = g->vrrp_rlimit_rttime > 0 ? (rlim_t)g->vrrp_rlimit_rttime : 10000;
-		struct rlimit rl = { .rlim_cur = us, .rlim_max = us };
+		struct rlimit rl = { .rlim_cur = us,
+				     .rlim_max = us > RTTIME_HARD_US ? us : RTTIME_HARD_US };
+		signal(SIGXCPU, SIG_IGN);
 		struct sched_param sp = { .sched_priority = g->vrrp_rt_priority };
 		if (setrlimit(RLIMIT_RTTIME, &rl) < 0 || sched_setscheduler(0, SCHED_RR, &sp) < 0)
 			log_warn("vrrp_rt_priority %d: %s", g->vrrp_rt_priority, strerror(errno));
@@ -421,7 +435,6 @@ struct vrrp_engine *vrrp_engine_new(struct engine_env *env)
 	/* Failover is judged against Master_Down_Interval to the millisecond:
 	 * the default 50 µs timer slack is the one delay we can remove. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
-	apply_process_settings(&env->cfg->global);
 	timer_open(eng);
 	if (rtnl_open(&eng->rtnl, RTNL_GRP_LINK | RTNL_GRP_ADDR4 | RTNL_GRP_ADDR6) < 0) {
 		log_error("rtnetlink: %s", rtnl_errmsg(&eng->rtnl));
@@ -440,5 +453,9 @@ struct vrrp_engine *vrrp_engine_new(struct engine_env *env)
 	vrrp_static_apply(eng, &eng->cfg->vrrp, true);
 	start_instances(eng);
 	vrrp_tracking_run(eng);
+	/* Real-time scheduling only now: starting thousands of instances
+	 * takes longer than vrrp_rlimit_rttime allows a real-time process to
+	 * run without sleeping, and the kernel would kill the child for it. */
+	apply_process_settings(&env->cfg->global);
 	return eng;
 }

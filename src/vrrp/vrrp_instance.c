@@ -75,6 +75,9 @@ void vrrp_inst_timer(struct vrrp_inst *v, uint64_t now)
 		}
 	}
 	uint64_t adv = v->fsm.adver_timer_us;
+	/* A MASTER's periodic advert changes nothing else: it may wait in
+	 * its socket's queue for the others of this wake-up (one sendmmsg). */
+	v->eng->tx_batching = v->fsm.state == VRRP_STATE_MASTER;
 	if (adv && adv <= now) {
 		ev.type = VRRP_EV_ADVER_TIMER;
 		vrrp_inst_event(v, &ev);
@@ -84,6 +87,7 @@ void vrrp_inst_timer(struct vrrp_inst *v, uint64_t now)
 		ev.type = VRRP_EV_ADVER_TIMER;
 		inst_event_at(v, &ev, adv);
 	}
+	v->eng->tx_batching = false;
 	rearm(v);
 }
 
@@ -134,12 +138,18 @@ static void send_one(struct vrrp_inst *v, const struct vrrp_adv *adv,
 			log_warn_i(v->conf->name, "cannot encode an advert from this configuration");
 		return;
 	}
-	int r = vrrp_sock_send(v->sock, buf, (size_t)n, &v->primary, dst, ttl);
-	if (r < 0) {
-		/* Logged once per run of failures, not per advert. */
-		if (v->send_errors++ == 0)
-			log_warn_i(v->conf->name, "cannot send an advert: %s", strerror(-r));
-	}
+	int r = v->eng->tx_batching
+		? vrrp_sock_queue(v->sock, v, buf, (size_t)n, &v->primary, dst, ttl)
+		: vrrp_sock_send(v->sock, buf, (size_t)n, &v->primary, dst, ttl);
+	if (r < 0)
+		vrrp_inst_send_failed(v, r);
+}
+
+void vrrp_inst_send_failed(struct vrrp_inst *v, int err)
+{
+	/* Logged once per run of failures, not per advert. */
+	if (v->send_errors++ == 0 && v->conf)
+		log_warn_i(v->conf->name, "cannot send an advert: %s", strerror(-err));
 }
 
 static void send_advert(struct vrrp_inst *v, uint8_t priority)
@@ -587,8 +597,9 @@ void vrrp_inst_stop(struct vrrp_inst *v)
 	vrrp_sock_put(v->sock);
 	v->sock = NULL;
 	v->conf = NULL;
-	/* Out of the engine's heaps and VRID tables: nothing refers to the
-	 * instance any more, and it owns no handle to wait for. */
+	/* Out of the engine's heaps, VRID tables and send queues: nothing
+	 * refers to the instance any more, and it owns no handle to wait for. */
+	vrrp_sock_flush_all(v->eng);
 	vrrp_engine_schedule(v, 0);
 	vrrp_engine_schedule_garp(v, 0);
 	v->eng->inst_gen++;

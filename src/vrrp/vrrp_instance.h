@@ -53,6 +53,10 @@ struct vrrp_sock {
 	 * engine's inst_gen moves on (instances added, removed, moved). */
 	struct vrrp_inst *by_vrid[256];
 	uint64_t by_vrid_gen;
+	/* Adverts queued for one sendmmsg() (vrrp_sock_queue), allocated on
+	 * first use. */
+	struct vrrp_txq *txq;
+	bool tx_pending;
 	struct vrrp_sock *next;
 };
 
@@ -138,6 +142,11 @@ struct vrrp_engine {
 	 * the sockets' VRID tables are rebuilt lazily from it. */
 	uint64_t inst_gen;
 	struct vrrp_rxbuf *rxbuf;  /* receive buffers (vrrp_sock.c) */
+	/* While set, adverts go to their socket's queue and leave together
+	 * when the timer callback ends (a master's periodic adverts only:
+	 * a take-over advert always leaves at once). */
+	bool tx_batching;
+	bool tx_pending;           /* some socket has queued adverts */
 };
 
 /* vrrp_engine.c */
@@ -164,6 +173,8 @@ struct vrrp_inst *vrrp_inst_new(struct vrrp_engine *eng, const struct vrrp_insta
 void vrrp_inst_start(struct vrrp_inst *v);
 /* Feed one event now and perform the actions. */
 void vrrp_inst_event(struct vrrp_inst *v, const struct vrrp_event *ev);
+/* A queued advert of `v` could not be sent (negative errno). */
+void vrrp_inst_send_failed(struct vrrp_inst *v, int err);
 /* Resignation (priority 0 if MASTER, VIPs released unless the engine is
  * stopping under -V), then close its handles; the memory is freed when
  * they are closed. */
@@ -214,6 +225,11 @@ void vrrp_sock_put(struct vrrp_sock *s);
 /* Sends `len` bytes from `src` to `dst` with hop limit / TTL `ttl`. */
 int vrrp_sock_send(struct vrrp_sock *s, const uint8_t *buf, size_t len,
 		   const struct halo_addr *src, const struct halo_addr *dst, int ttl);
+/* The same, queued until vrrp_sock_flush_all() (or a full queue); a
+ * failure is reported later through vrrp_inst_send_failed(v, -errno). */
+int vrrp_sock_queue(struct vrrp_sock *s, struct vrrp_inst *v, const uint8_t *buf, size_t len,
+		    const struct halo_addr *src, const struct halo_addr *dst, int ttl);
+void vrrp_sock_flush_all(struct vrrp_engine *eng);
 
 /* vrrp_dump.c: SIGUSR1, SIGUSR2 / STATS_CLEAR, JSON signal hooks. */
 void vrrp_dump_data(void *engine);

@@ -249,13 +249,18 @@ static void sock_closed(uv_handle_t *h)
 {
 	struct vrrp_sock *s = h->data;
 	close(s->fd);
+	free(s->txq);
 	free(s);
 }
+
+static void flush(struct vrrp_sock *s);
 
 void vrrp_sock_put(struct vrrp_sock *s)
 {
 	if (!s)
 		return;
+	if (s->tx_pending)
+		flush(s);
 	s->eng->inst_gen++; /* an instance leaves it: VRID tables are stale */
 	if (--s->refs > 0)
 		return;
@@ -273,60 +278,57 @@ void vrrp_sock_put(struct vrrp_sock *s)
 	uv_close((uv_handle_t *)&s->poll, sock_closed);
 }
 
-static ssize_t send_v4(struct vrrp_sock *s, const uint8_t *buf, size_t len,
-		       const struct halo_addr *src, const struct halo_addr *dst, int ttl)
-{
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = dst->v4 };
+/* One message's name and control data (IP_PKTINFO / IPV6_PKTINFO for the
+ * source and interface, IP_TTL / IPV6_HOPLIMIT), filled by build_msg(). */
+struct txmeta {
 	union {
-		struct cmsghdr align;
-		char b[CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(int))];
-	} cbuf;
-	memset(&cbuf, 0, sizeof(cbuf));
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov,
-			     .msg_iovlen = 1, .msg_control = cbuf.b,
-			     .msg_controllen = sizeof(cbuf.b) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
-	struct in_pktinfo pi = { .ipi_ifindex = s->ifindex, .ipi_spec_dst = src->v4 };
-	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	c = CMSG_NXTHDR(&mh, c);
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_TTL;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &ttl, sizeof(ttl));
-	return sendmsg(s->fd, &mh, MSG_DONTWAIT);
-}
-
-static ssize_t send_v6(struct vrrp_sock *s, const uint8_t *buf, size_t len,
-		       const struct halo_addr *src, const struct halo_addr *dst, int ttl)
-{
-	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = dst->v6 };
-	if (IN6_IS_ADDR_LINKLOCAL(&dst->v6) || IN6_IS_ADDR_MC_LINKLOCAL(&dst->v6))
-		to.sin6_scope_id = (uint32_t)s->ifindex;
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} to;
 	union {
 		struct cmsghdr align;
 		char b[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
 	} cbuf;
-	memset(&cbuf, 0, sizeof(cbuf));
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov,
-			     .msg_iovlen = 1, .msg_control = cbuf.b,
-			     .msg_controllen = sizeof(cbuf.b) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = IPPROTO_IPV6;
-	c->cmsg_type = IPV6_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
-	struct in6_pktinfo pi = { .ipi6_addr = src->v6, .ipi6_ifindex = (unsigned)s->ifindex };
-	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	c = CMSG_NXTHDR(&mh, c);
-	c->cmsg_level = IPPROTO_IPV6;
-	c->cmsg_type = IPV6_HOPLIMIT;
+};
+
+static void build_msg(struct vrrp_sock *s, struct txmeta *m, struct msghdr *mh,
+		      struct iovec *iov, const struct halo_addr *src,
+		      const struct halo_addr *dst, int ttl)
+{
+	memset(m, 0, sizeof(*m));
+	*mh = (struct msghdr){ .msg_name = &m->to, .msg_iov = iov, .msg_iovlen = 1,
+			       .msg_control = m->cbuf.b };
+	bool v4 = s->family == AF_INET;
+	if (v4) {
+		m->to.v4 = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr = dst->v4 };
+		mh->msg_namelen = sizeof(m->to.v4);
+		mh->msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(int));
+	} else {
+		m->to.v6 = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_addr = dst->v6 };
+		if (IN6_IS_ADDR_LINKLOCAL(&dst->v6) || IN6_IS_ADDR_MC_LINKLOCAL(&dst->v6))
+			m->to.v6.sin6_scope_id = (uint32_t)s->ifindex;
+		mh->msg_namelen = sizeof(m->to.v6);
+		mh->msg_controllen = sizeof(m->cbuf.b);
+	}
+	struct cmsghdr *c = CMSG_FIRSTHDR(mh);
+	if (v4) {
+		struct in_pktinfo pi = { .ipi_ifindex = s->ifindex, .ipi_spec_dst = src->v4 };
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	} else {
+		struct in6_pktinfo pi = { .ipi6_addr = src->v6, .ipi6_ifindex = (unsigned)s->ifindex };
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	}
+	c = CMSG_NXTHDR(mh, c);
+	c->cmsg_level = v4 ? IPPROTO_IP : IPPROTO_IPV6;
+	c->cmsg_type = v4 ? IP_TTL : IPV6_HOPLIMIT;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &ttl, sizeof(ttl));
-	return sendmsg(s->fd, &mh, MSG_DONTWAIT);
 }
 
 int vrrp_sock_send(struct vrrp_sock *s, const uint8_t *buf, size_t len,
@@ -334,7 +336,77 @@ int vrrp_sock_send(struct vrrp_sock *s, const uint8_t *buf, size_t len,
 {
 	if (s->fd < 0)
 		return -EBADF;
-	ssize_t n = s->family == AF_INET ? send_v4(s, buf, len, src, dst, ttl)
-					 : send_v6(s, buf, len, src, dst, ttl);
-	return n < 0 ? -errno : 0;
+	struct txmeta m;
+	struct msghdr mh;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	build_msg(s, &m, &mh, &iov, src, dst, ttl);
+	return sendmsg(s->fd, &mh, MSG_DONTWAIT) < 0 ? -errno : 0;
+}
+
+/* ---- batched sending ------------------------------------------------------ */
+
+#define TX_BATCH 32      /* messages per sendmmsg() */
+#define TX_INLINE 256    /* larger adverts are sent at once */
+
+struct vrrp_txq {
+	unsigned n;
+	struct vrrp_inst *inst[TX_BATCH];
+	struct mmsghdr mh[TX_BATCH];
+	struct iovec iov[TX_BATCH];
+	struct txmeta meta[TX_BATCH];
+	uint8_t data[TX_BATCH][TX_INLINE];
+};
+
+static void flush(struct vrrp_sock *s)
+{
+	struct vrrp_txq *q = s->txq;
+	unsigned done = 0;
+	while (q && done < q->n) {
+		int r = sendmmsg(s->fd, q->mh + done, q->n - done, MSG_DONTWAIT);
+		if (r > 0) {
+			done += (unsigned)r;
+			continue;
+		}
+		/* Message `done` failed: charge it to its instance, go on
+		 * with the next one. */
+		if (r < 0 && errno == EINTR)
+			continue;
+		vrrp_inst_send_failed(q->inst[done], r < 0 ? -errno : -EIO);
+		done++;
+	}
+	if (q)
+		q->n = 0;
+	s->tx_pending = false;
+}
+
+int vrrp_sock_queue(struct vrrp_sock *s, struct vrrp_inst *v, const uint8_t *buf, size_t len,
+		    const struct halo_addr *src, const struct halo_addr *dst, int ttl)
+{
+	if (s->fd < 0)
+		return -EBADF;
+	if (len > TX_INLINE || (!s->txq && !(s->txq = calloc(1, sizeof(*s->txq)))))
+		return vrrp_sock_send(s, buf, len, src, dst, ttl);
+	struct vrrp_txq *q = s->txq;
+	if (q->n == TX_BATCH)
+		flush(s);
+	unsigned i = q->n++;
+	memcpy(q->data[i], buf, len);
+	q->iov[i] = (struct iovec){ .iov_base = q->data[i], .iov_len = len };
+	build_msg(s, &q->meta[i], &q->mh[i].msg_hdr, &q->iov[i], src, dst, ttl);
+	q->inst[i] = v;
+	if (!s->tx_pending) {
+		s->tx_pending = true;
+		s->eng->tx_pending = true;
+	}
+	return 0;
+}
+
+void vrrp_sock_flush_all(struct vrrp_engine *eng)
+{
+	if (!eng->tx_pending)
+		return;
+	eng->tx_pending = false;
+	for (struct vrrp_sock *s = eng->socks; s; s = s->next)
+		if (s->tx_pending)
+			flush(s);
 }

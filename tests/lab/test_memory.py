@@ -130,3 +130,17 @@ def test_supervisor_holds_no_configuration(lab, halod_bin):
     wait_for(lambda: supervisor_anon() <= SUPERVISOR_ANON_MAX_KIB, 2,
              "the supervisor to free the reloaded configuration", interval=0.1)
     assert sorted(group_pids(d.pgid)) == sorted(pids)
+
+
+def test_rt_priority_survives_a_mass_take_over(lab):
+    """With vrrp_rt_priority, 1,000 instances becoming MASTER at once keep
+    the real-time child busy far longer than vrrp_rlimit_rttime (10 ms): it
+    is only warned (SIGXCPU, ignored), not killed and restarted."""
+    node = lab.nodes[0]
+    conf = scale_config(N).replace("global_defs {", "global_defs {\n    vrrp_rt_priority 30", 1)
+    d = lab.halod(node, conf)
+    wait_for(lambda: sum(i["state"] == "MASTER" for i in d.instances()) == N, 30,
+             f"{N} masters", interval=0.5)
+    assert d.status()["children"][0]["restarts"] == 0
+    assert "killed by signal" not in d.output()
+

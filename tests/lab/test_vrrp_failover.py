@@ -262,6 +262,10 @@ def test_rt_priority(lab):
     pid = a.vrrp_status()["pid"]
     out = sh("chrt", "-p", pid).stdout
     assert "SCHED_RR" in out and "priority: 40" in out, out
+    # vrrp_rlimit_rttime (default 10 ms) is the soft limit; the hard one,
+    # which kills, is 2 s (see test_memory.py for a mass take-over).
+    lim = [l for l in open(f"/proc/{pid}/limits") if l.startswith("Max realtime timeout")]
+    assert lim and lim[0].split()[3:5] == ["10000", "2000000"], lim
 
 
 def test_source_address_removed(lab):
