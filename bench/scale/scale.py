@@ -368,7 +368,8 @@ def main():
     for name, res in results:
         for impl in impls:
             print(row(name, res[impl]))
-        print(f"{'':11} -> {verdict(res['halod'], res.get('keepalived'))}")
+        if "halod" in res:
+            print(f"{'':11} -> {verdict(res['halod'], res.get('keepalived'))}")
     if pushed:
         print("halod pushed (100 ms):")
         for name, r in pushed:
