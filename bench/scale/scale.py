@@ -43,7 +43,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "lab"))
 
-from vrrp_lab import Lab, ctl_request, sh, wait_for  # noqa: E402
+from vrrp_lab import Lab, ctl_request, group_pids, sh, wait_for  # noqa: E402
 
 PER_SEGMENT = 250
 PRIO_A, PRIO_B = 200, 100
@@ -101,21 +101,6 @@ def vip_count(node):
             if a.get("prefixlen") == 32 and a["local"].startswith("10.1"):
                 n += 1
     return n
-
-
-def group_pids(pgid):
-    pids = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            stat = open(f"/proc/{d}/stat").read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[2]) == pgid:
-            pids.append(int(d))
-    return pids
 
 
 def cpu_seconds(pgid):

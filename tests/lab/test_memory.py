@@ -15,13 +15,12 @@ Figures are skipped for sanitizer builds, whose shadow memory swamps them.
 
 Run as root:  HALO_BUILD_DIR=build-x /usr/bin/python3 -m pytest tests/lab/test_memory.py
 """
-import os
 import pathlib
 import signal
 
 import pytest
 
-from vrrp_lab import Lab, sh, wait_for
+from vrrp_lab import Lab, group_pids, sh, wait_for
 
 N = 1000
 PER_SEGMENT = 250
@@ -58,20 +57,6 @@ def status_kib(pid, key):
         if line.startswith(key + ":"):
             return int(line.split()[1])
     raise AssertionError(f"no {key} in /proc/{pid}/status")
-
-
-def group_pids(pgid):
-    pids = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            stat = open(f"/proc/{d}/stat").read()
-        except OSError:
-            continue
-        if int(stat[stat.rindex(")") + 2:].split()[2]) == pgid:
-            pids.append(int(d))
-    return pids
 
 
 def cmdline(pid):

@@ -31,6 +31,21 @@ def sh(*args, check=True, timeout=CMD_TIMEOUT, text=True):
                           check=check, timeout=timeout)
 
 
+def group_pids(pgid):
+    """Every live process of process group `pgid` (a daemon and its children)."""
+    pids = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            stat = open(f"/proc/{d}/stat").read()
+        except OSError:
+            continue
+        if int(stat[stat.rindex(")") + 2:].split()[2]) == pgid:
+            pids.append(int(d))
+    return pids
+
+
 def wait_for(predicate, timeout, what, interval=0.02):
     end = time.monotonic() + timeout
     last = None
