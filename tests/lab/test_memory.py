@@ -20,7 +20,7 @@ import signal
 
 import pytest
 
-from vrrp_lab import Lab, group_pids, sh, wait_for
+from vrrp_lab import Lab, group_pids, wait_for
 
 N = 1000
 PER_SEGMENT = 250
