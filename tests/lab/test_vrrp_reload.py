@@ -28,13 +28,6 @@ def lab(halod_bin):
         lab.close()
 
 
-def reload(d, text):
-    before = d.vrrp_status()["reloads"]
-    d.conf.write_text(text)
-    d.proc.send_signal(signal.SIGHUP)
-    wait_for(lambda: d.vrrp_status()["reloads"] == before + 1, 5, "the reload")
-
-
 def test_reload_keeps_state_and_applies_diff(lab):
     a_node, b_node = lab.nodes
     a = lab.halod(a_node, vrrp_conf(priority=150, vips=("10.99.0.100/24",), **V3))
@@ -44,7 +37,7 @@ def test_reload_keeps_state_and_applies_diff(lab):
     before = a.instance()
 
     # Renamed, one VIP added: same instance (same VRID/family/interface).
-    reload(a, vrrp_conf(name="VI_renamed", priority=150,
+    a.reload(vrrp_conf(name="VI_renamed", priority=150,
                         vips=("10.99.0.100/24", "10.99.0.101/24"), **V3))
     inst = a.instance("VI_renamed")
     assert inst["state"] == "MASTER"
@@ -55,13 +48,13 @@ def test_reload_keeps_state_and_applies_diff(lab):
     assert a_node.has("10.99.0.100/24")
 
     # One VIP removed.
-    reload(a, vrrp_conf(name="VI_renamed", priority=150, vips=("10.99.0.101/24",), **V3))
+    a.reload(vrrp_conf(name="VI_renamed", priority=150, vips=("10.99.0.101/24",), **V3))
     wait_for(lambda: not a_node.has("10.99.0.100/24"), 2, "the removed VIP to go")
     assert a_node.has("10.99.0.101/24") and a.state("VI_renamed") == "MASTER"
 
     # A priority below the backup's: the backup preempts within its
     # Master_Down_Interval.
-    reload(a, vrrp_conf(name="VI_renamed", priority=50, vips=("10.99.0.101/24",), **V3))
+    a.reload(vrrp_conf(name="VI_renamed", priority=50, vips=("10.99.0.101/24",), **V3))
     assert a.instance("VI_renamed")["effective_priority"] == 50
     b.wait_state("MASTER", timeout=2)
     a.wait_state("BACKUP", timeout=2, name="VI_renamed")
@@ -76,13 +69,13 @@ def test_reload_adds_and_removes_instances(lab):
                           interval="0.1", auth=False)
     a = lab.halod(a_node, one)
     a.wait_state("MASTER", timeout=3)
-    reload(a, two)
+    a.reload(two)
     a.wait_state("MASTER", timeout=3, name="VI_2")
     assert a_node.has("10.99.0.102/24")
     assert a.instance()["counters"]["transitions"] == 2  # INIT->BACKUP->MASTER, untouched
     pcap, cap = lab.capture("rm")
     time.sleep(0.2)
-    reload(a, one)
+    a.reload(one)
     time.sleep(0.3)
     lab.stop_capture(cap)
     assert [i["name"] for i in a.instances()] == ["VI_1"]

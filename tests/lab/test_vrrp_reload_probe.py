@@ -29,13 +29,6 @@ def lab(halod_bin):
         lab.close()
 
 
-def reload(d, text):
-    before = d.vrrp_status()["reloads"]
-    d.conf.write_text(text)
-    d.proc.send_signal(signal.SIGHUP)
-    wait_for(lambda: d.vrrp_status()["reloads"] == before + 1, 5, "the reload")
-
-
 def test_reload_under_probe_loses_nothing(lab):
     m_node, b_node, client = lab.nodes
     one = vrrp_conf(priority=150, vips=(VIP1,), **V3)
@@ -52,9 +45,9 @@ def test_reload_under_probe_loses_nothing(lab):
     ping = Bg(lab, client.ns, ["ping", "-n", "-i", "0.01", "-c", "400", "-W", "1",
                                VIP1.split("/")[0]], "ping")
     time.sleep(0.8)
-    reload(m, one)
+    m.reload(one)
     time.sleep(0.8)
-    reload(m, two)
+    m.reload(two)
     wait_for(lambda: m_node.has(VIP2), 2, "the second VIP")
     wait_for(lambda: ping.proc.poll() is not None, 10, "ping to finish")
     out = ping.stop()

@@ -171,6 +171,14 @@ class Daemon:
     def state(self, name="VI_1"):
         return self.instance(name)["state"]
 
+    def reload(self, text, timeout=5.0):
+        """Rewrites the configuration, sends SIGHUP and waits until the VRRP
+        child has applied it (its `reloads` count moved on)."""
+        before = self.vrrp_status()["reloads"]
+        self.conf.write_text(text)
+        self.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: self.vrrp_status()["reloads"] == before + 1, timeout, "the reload")
+
     def wait_state(self, state, timeout=10.0, name="VI_1"):
         def check():
             if not self.alive():
