@@ -21,11 +21,18 @@ gratuitous ARPs are over, a window of --window seconds (default 60,
           (control socket) of both nodes; keepalived: the number of
           "Entering ... STATE" lines both nodes log during the window.
 
+Both nodes' namespaces get net.core.rmem_default = --rmem (4 MiB): with the
+kernel's 208 KiB, keepalived's backup (one socket per interface, 250
+instances each) overflows its receive queue at 1,000 x 100 ms and churns,
+and a comparison with a collapsing daemon says nothing.  halod reads with
+recvmmsg and does not need it; it gets the same setting.
+
 Then halod alone is pushed to more instances at 100 ms (--push) until it
 breaks: a false transition or a p99 jitter over interval/10.
 
     bench/scale/run [--window 60 | --quick] [--build build-n]
                     [--profiles 1000x1s 1000x100ms 100x10ms] [--push 2000 3000 4000]
+                    [--keep-captures DIR] [--rmem BYTES]
 Exit status 0 when it ran; "target met" / "NOT met" is printed per line.
 """
 import argparse
@@ -212,12 +219,16 @@ def stop_caps(caps):
     return dropped
 
 
-def measure(impl, build, n, interval, window):
+def measure(impl, build, n, interval, window, keep=None, rmem=None):
     lab = Lab(2, str(build / "halod"))
     try:
         a_node, b_node = lab.nodes
         _, k = layout(n)
         add_segments(lab, k)
+        if rmem:
+            for node in lab.nodes:
+                sh("ip", "netns", "exec", node.ns, "sysctl", "-qw",
+                   f"net.core.rmem_default={rmem}")
         start = lab.halod if impl == "halod" else lab.keepalived
         b = start(b_node, config(n, interval, PRIO_B))
         a = start(a_node, config(n, interval, PRIO_A))
@@ -252,6 +263,11 @@ def measure(impl, build, n, interval, window):
         a_ips = [f"10.99.{s}.1" for s in range(k)]
         a_ips = [bytes(int(x) for x in ip.split(".")) for ip in a_ips]
         jit = jitter([c[0] for c in caps], a_ips, interval)
+        if keep:
+            dest = pathlib.Path(keep) / f"{impl}-{n}x{fmt_interval(interval)}"
+            dest.mkdir(parents=True, exist_ok=True)
+            for path, _ in caps:
+                shutil.copy(path, dest / path.name)
         return dict(impl=impl, n=n, interval=interval, settle=settled, unsettled=unsettled,
                     cpu=((c1[0] - c0[0]) / span, (c1[1] - c0[1]) / span),
                     rss=(rss[0] / 1024, rss[1] / 1024), false=tr1 - tr0,
@@ -322,6 +338,11 @@ def main():
                     choices=["halod", "keepalived"])
     ap.add_argument("--push", nargs="*", type=int, default=[2000, 3000, 4000],
                     help="halod instance counts at 100 ms, tried in order until one breaks")
+    ap.add_argument("--rmem", type=int, default=4 << 20, metavar="BYTES",
+                    help="net.core.rmem_default in both nodes' namespaces (0: leave the "
+                         "kernel's 208 KiB); the same for both daemons")
+    ap.add_argument("--keep-captures", metavar="DIR",
+                    help="copy each window's captures to DIR/IMPL-NxINTERVAL/")
     args = ap.parse_args()
     window = 15.0 if args.quick else args.window
     build = pathlib.Path(args.build).resolve()
@@ -335,12 +356,12 @@ def main():
         n, interval = PROFILES[name]
         res = {}
         for impl in impls:
-            res[impl] = measure(impl, build, n, interval, window)
+            res[impl] = measure(impl, build, n, interval, window, args.keep_captures, args.rmem)
             print("  " + row(name, res[impl]), flush=True)
         results.append((name, res))
     pushed = []
     for n in args.push:
-        r = measure("halod", build, n, 0.1, window)
+        r = measure("halod", build, n, 0.1, window, args.keep_captures, args.rmem)
         print("  " + row(f"{n}x100ms", r), flush=True)
         pushed.append((f"{n}x100ms", r))
         if not healthy(r):

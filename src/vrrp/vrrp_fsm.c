@@ -124,6 +124,7 @@ enum {
 	A_ARM_SKEW = 1u << 16,     /* Master_Down_Timer = Skew_Time */
 	A_MARK_RESIGNED = 1u << 17,
 	A_MARK_PREEMPT = 1u << 18,
+	A_ADVER_STEP = 1u << 19,   /* with A_ARM_ADVER: step from the deadline served */
 };
 
 #define STAY VRRP_STATE__COUNT
@@ -169,7 +170,7 @@ static const struct row table[VRRP_STATE__COUNT][IN__COUNT] = {
 	},
 	[VRRP_STATE_MASTER] = {
 		/* §6.4.3: Adver_Timer fires -> send, re-arm. */
-		[IN_ADVER_TIMER] = ROW(STAY, A_ADVERT | A_ARM_ADVER, VRRP_REASON_NONE),
+		[IN_ADVER_TIMER] = ROW(STAY, A_ADVERT | A_ARM_ADVER | A_ADVER_STEP, VRRP_REASON_NONE),
 		/* §6.4.3: priority 0 -> send at once, reset the Adver_Timer. */
 		[IN_ADV_PRIO0] = ROW(STAY, A_ADVERT | A_ARM_ADVER, VRRP_REASON_NONE),
 		/* §6.4.3: the sender wins -> learn, -> Backup with the down timer. */
@@ -441,6 +442,23 @@ static void garp(struct vrrp_actions *out, enum vrrp_garp_kind kind)
 		a->garp = kind;
 }
 
+/* The next Adver_Timer deadline.  On a phase, a timer that fired steps one
+ * interval from the deadline it served, so the phase holds however early
+ * (the engine's batching slack) or late the wake-up was; anything else
+ * (becoming MASTER, a priority-0 advert received, a wake-up over an
+ * interval late, a phase changed by a reload) goes to the phase's next
+ * instant, at most one interval away. */
+static uint64_t next_adver(const struct vrrp_fsm *fsm, bool step, uint64_t now)
+{
+	uint64_t ival = fsm->cfg.adver_int_us, prev = fsm->adver_timer_us;
+	if (!fsm->cfg.adver_phased || !ival)
+		return now + ival;
+	uint64_t t = vrrp_phase_next_us(now, ival, fsm->cfg.adver_phase_us);
+	if (step && prev && prev % ival == fsm->cfg.adver_phase_us % ival && prev + ival > t)
+		return prev + ival;
+	return t;
+}
+
 static void apply_master(struct vrrp_fsm *fsm, uint32_t acts, uint64_t now,
 			 struct vrrp_actions *out)
 {
@@ -451,8 +469,8 @@ static void apply_master(struct vrrp_fsm *fsm, uint32_t acts, uint64_t now,
 	if (acts & A_GARP)
 		garp(out, VRRP_GARP_TAKEOVER);
 	if (acts & A_ARM_ADVER)
-		arm(&fsm->adver_timer_us, VRRP_ACT_ARM_ADVER_TIMER, now + fsm->cfg.adver_int_us,
-		    out);
+		arm(&fsm->adver_timer_us, VRRP_ACT_ARM_ADVER_TIMER,
+		    next_adver(fsm, acts & A_ADVER_STEP, now), out);
 	if ((acts & A_READVERT) && fsm->cfg.lower_prio_readvert) {
 		emit_advert(fsm, out);
 		fsm->counters.readverts++;

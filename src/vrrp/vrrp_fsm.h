@@ -145,6 +145,13 @@ struct vrrp_fsm_config {
 	bool lower_prio_garp;        /* GARP/NA with that re-advert, default true */
 	bool higher_prio_send_advert;/* keepalived option, default false */
 	uint8_t down_timer_adverts;  /* keepalived option, default 3 */
+	/* Adverts on a phase (vrrp_timer.h, large configurations only): as
+	 * MASTER the Adver_Timer runs to the next instant of adver_phase_us
+	 * within the interval - one interval after the deadline just served,
+	 * never more than one interval after the advert just sent.  false:
+	 * the RFC's plain now + Advertisement_Interval. */
+	bool adver_phased;
+	uint64_t adver_phase_us;
 };
 
 struct vrrp_fsm_counters {

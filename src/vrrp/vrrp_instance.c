@@ -349,8 +349,8 @@ void vrrp_inst_rx(struct vrrp_inst *v, const uint8_t *msg, size_t len,
 
 /* ---- life cycle ------------------------------------------------------------- */
 
-static void fsm_config(const struct vrrp_instance_conf *c, const struct halo_addr *primary,
-		       struct vrrp_fsm_config *fc)
+static void fsm_config(const struct vrrp_engine *eng, const struct vrrp_instance_conf *c,
+		       const struct halo_addr *primary, struct vrrp_fsm_config *fc)
 {
 	vrrp_fsm_config_default(fc);
 	fc->version = (uint8_t)c->version;
@@ -366,6 +366,10 @@ static void fsm_config(const struct vrrp_instance_conf *c, const struct halo_add
 	fc->higher_prio_send_advert = c->higher_prio_send_advert == 1;
 	if (c->down_timer_adverts > 0)
 		fc->down_timer_adverts = (uint8_t)c->down_timer_adverts;
+	/* The instance's place in its configuration deals it a phase. */
+	const struct vrrp_model *m = &eng->cfg->vrrp;
+	fc->adver_phased = vrrp_adver_phase_us((size_t)(c - m->instances.v), m->instances.n,
+					       fc->adver_int_us, &fc->adver_phase_us);
 }
 
 struct vrrp_inst *vrrp_inst_new(struct vrrp_engine *eng, const struct vrrp_instance_conf *c)
@@ -463,7 +467,7 @@ void vrrp_inst_start(struct vrrp_inst *v)
 		vrrp_routes_cleanup_stale(v);
 	}
 	struct vrrp_fsm_config fc;
-	fsm_config(c, &v->primary, &fc);
+	fsm_config(v->eng, c, &v->primary, &fc);
 	vrrp_fsm_init(&v->fsm, &fc);
 	/* Trackers already read (interfaces, init_fail scripts) count from
 	 * the first advert on; the owner's 255 is never moved by weights. */
@@ -575,7 +579,7 @@ void vrrp_inst_reconf(struct vrrp_inst *v, const struct vrrp_instance_conf *c)
 	if (v->ifindex && find_primary(v))
 		v->fsm.cfg.primary = v->primary; /* unicast_src_ip may have changed */
 	struct vrrp_fsm_config fc;
-	fsm_config(c, &v->fsm.cfg.primary, &fc);
+	fsm_config(v->eng, c, &v->fsm.cfg.primary, &fc);
 	v->fsm.cfg = fc;
 	uint8_t old_prio = v->fsm.priority;
 	if (old_prio != (uint8_t)v->ts.priority) {

@@ -48,3 +48,23 @@ uint16_t vrrp_v3_adver_int_field(uint64_t interval_us)
 {
 	return (uint16_t)round_div_clamp(interval_us, VRRP_USEC_PER_CS, VRRP_V3_ADVER_INT_MAX);
 }
+
+bool vrrp_adver_phase_us(size_t ordinal, size_t count, uint64_t adver_int_us,
+			 uint64_t *phase_us)
+{
+	uint64_t slots = (count + VRRP_PHASE_GROUP - 1) / VRRP_PHASE_GROUP;
+	uint64_t most = adver_int_us / VRRP_PHASE_MIN_GAP_US;
+	if (slots > most)
+		slots = most;
+	if (slots <= 1)
+		return false;
+	*phase_us = (ordinal % slots) * (adver_int_us / slots);
+	return true;
+}
+
+uint64_t vrrp_phase_next_us(uint64_t now_us, uint64_t adver_int_us, uint64_t phase_us)
+{
+	uint64_t phase = phase_us % adver_int_us;
+	uint64_t into = (now_us + adver_int_us - phase) % adver_int_us; /* now's offset past the phase */
+	return now_us + (adver_int_us - into);
+}

@@ -8,6 +8,8 @@
 #ifndef HALO_VRRP_TIMER_H
 #define HALO_VRRP_TIMER_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define VRRP_USEC_PER_SEC 1000000ULL
@@ -41,6 +43,29 @@ uint64_t vrrp_master_down_interval_us(unsigned version, uint8_t priority,
  * deviation from the RFCs; N = 0 is treated as 3). */
 uint64_t vrrp_master_down_interval_n_us(unsigned version, uint8_t priority,
 					uint64_t master_adver_int_us, unsigned adverts);
+
+/* Advert phases.  Instances that became master together would otherwise
+ * send in one burst per interval (1,000 adverts in a few milliseconds),
+ * and a burst that long is late by its own length for whoever is at its
+ * end - jitter of milliseconds that moves from instance to instance.  A
+ * large configuration therefore gives each instance a phase: a fixed
+ * offset within the interval on the monotonic clock where its adverts
+ * fall.  Instances are dealt round-robin over S slots, S chosen so that a
+ * slot holds about VRRP_PHASE_GROUP instances (they still share one
+ * wake-up and one sendmmsg) and slots are at least VRRP_PHASE_MIN_GAP_US
+ * apart.  Returns false when one slot holds everything (S = 1: the RFC's
+ * plain "one interval after the last advert"); otherwise *phase_us is
+ * the offset in [0, adver_int_us). */
+#define VRRP_PHASE_GROUP 50
+#define VRRP_PHASE_MIN_GAP_US 1000
+
+bool vrrp_adver_phase_us(size_t ordinal, size_t count, uint64_t adver_int_us,
+			 uint64_t *phase_us);
+
+/* The first instant strictly after now_us that lies on the phase:
+ * t > now_us, t mod adver_int_us == phase_us mod adver_int_us.  So it is
+ * at most one interval away.  adver_int_us must not be 0. */
+uint64_t vrrp_phase_next_us(uint64_t now_us, uint64_t adver_int_us, uint64_t phase_us);
 
 /* Wire fields from a configured interval: rounded to the nearest unit and
  * clamped to the field's valid range (v2: 1-255 s; v3: 1-4095 cs). */

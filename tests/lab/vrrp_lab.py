@@ -309,8 +309,10 @@ class Lab:
     def capture(self, name="cap", filt="ip proto 112 or ip6 proto 112 or arp or icmp6"):
         """tcpdump on the bridge in the switch namespace; returns the pcap path."""
         path = pathlib.Path(self.tmp) / f"{name}.pcap"
+        # -B: an 8 MiB ring, so a burst of adverts is not dropped while
+        # tcpdump (woken per packet in immediate mode) catches up.
         p = subprocess.Popen(["ip", "netns", "exec", self.sw, "tcpdump", "-i", "br0", "-U", "--immediate-mode",
-                              "-n", "-w", str(path), filt],
+                              "-B", "8192", "-n", "-w", str(path), filt],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                              start_new_session=True)
         self.captures.append(p)

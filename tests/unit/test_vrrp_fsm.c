@@ -385,6 +385,54 @@ static void test_master_priority_zero_readverts(void **state)
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 }
 
+/* Adverts on a phase (large configurations): the first Adver_Timer after
+ * the take-over goes to the phase's next instant, then each one steps one
+ * interval from the deadline served - early or late wake-ups do not move
+ * the phase; gaps never exceed one interval. */
+static void test_master_adver_phase(void **state)
+{
+	(void)state;
+	struct vrrp_fsm f;
+	struct vrrp_actions out;
+	const uint64_t I = 100000, PH = 40000;
+	struct vrrp_fsm_config c = cfg(3, 100, I, "10.0.0.2");
+	c.adver_phased = true;
+	c.adver_phase_us = PH;
+	uint64_t t = master_at(&f, c);
+	uint64_t d = f.adver_timer_us;
+	assert_true(d > t && d - t <= I);
+	assert_int_equal(d % I, PH);
+	/* An early event is stale (the engine's batching slack hands the
+	 * deadline itself as the time); on time, the step is one interval. */
+	assert_false(handle(&f, ev(VRRP_EV_ADVER_TIMER), d - 150, &out));
+	assert_true(handle(&f, ev(VRRP_EV_ADVER_TIMER), d, &out));
+	EXPECT(&out, VRRP_ACT_SEND_ADVERT, VRRP_ACT_ARM_ADVER_TIMER);
+	assert_int_equal(out.v[1].deadline_us, d + I);
+	/* Served 30 ms late: still one interval from the deadline. */
+	d += I;
+	assert_true(handle(&f, ev(VRRP_EV_ADVER_TIMER), d + 30000, &out));
+	assert_int_equal(out.v[1].deadline_us, d + I);
+	/* Served more than an interval late: the phase's next instant. */
+	d += I;
+	uint64_t late = d + I + 20000;
+	assert_true(handle(&f, ev(VRRP_EV_ADVER_TIMER), late, &out));
+	assert_int_equal(out.v[1].deadline_us, d + 2 * I);
+	assert_true(out.v[1].deadline_us - late <= I);
+	/* A priority-0 advert: sent at once, then the phase's next instant
+	 * (sooner than a full interval, never later). */
+	d = f.adver_timer_us;
+	uint64_t now = d - 70000;
+	assert_true(handle(&f, adv(0, "10.0.0.1", I), now, &out));
+	EXPECT(&out, VRRP_ACT_SEND_ADVERT, VRRP_ACT_ARM_ADVER_TIMER);
+	assert_int_equal(out.v[1].deadline_us, d);
+	/* A reload that moves the phase: the next timer goes to the new
+	 * phase's next instant, not one interval on from the old one. */
+	f.cfg.adver_phase_us = 90000;
+	assert_true(handle(&f, ev(VRRP_EV_ADVER_TIMER), d, &out));
+	assert_int_equal(out.v[1].deadline_us % I, 90000);
+	assert_true(out.v[1].deadline_us > d && out.v[1].deadline_us - d <= I);
+}
+
 static void test_master_higher_priority_steps_down(void **state)
 {
 	(void)state;
@@ -981,6 +1029,7 @@ int main(void)
 		cmocka_unit_test(test_v3_interval_learning),
 		cmocka_unit_test(test_master_adver_timer),
 		cmocka_unit_test(test_master_priority_zero_readverts),
+		cmocka_unit_test(test_master_adver_phase),
 		cmocka_unit_test(test_master_higher_priority_steps_down),
 		cmocka_unit_test(test_master_lower_priority_rfc9568),
 		cmocka_unit_test(test_tie_break),

@@ -83,6 +83,58 @@ static void test_conversions_and_fields(void **state)
 	assert_int_equal(vrrp_v3_adver_int_field(vrrp_s_to_us(100)), 4095);
 }
 
+static void test_adver_phase_slots(void **state)
+{
+	(void)state;
+	uint64_t ph = 12345;
+	/* Up to VRRP_PHASE_GROUP instances share one slot: no phase at all,
+	 * and *phase_us is left alone. */
+	assert_false(vrrp_adver_phase_us(0, 1, 1000000, &ph));
+	assert_false(vrrp_adver_phase_us(49, VRRP_PHASE_GROUP, 1000000, &ph));
+	assert_int_equal(ph, 12345);
+	/* 1,000 at 1 s: 20 slots 50 ms apart, dealt round-robin. */
+	assert_true(vrrp_adver_phase_us(0, 1000, 1000000, &ph));
+	assert_int_equal(ph, 0);
+	assert_true(vrrp_adver_phase_us(1, 1000, 1000000, &ph));
+	assert_int_equal(ph, 50000);
+	assert_true(vrrp_adver_phase_us(19, 1000, 1000000, &ph));
+	assert_int_equal(ph, 950000);
+	assert_true(vrrp_adver_phase_us(21, 1000, 1000000, &ph));
+	assert_int_equal(ph, 50000);
+	/* 1,000 at 10 ms would be 20 slots 500 us apart: capped at 10, 1 ms. */
+	assert_true(vrrp_adver_phase_us(13, 1000, 10000, &ph));
+	assert_int_equal(ph, 3000);
+	/* 2 ms: only 2 slots fit; 1 ms: one - no phase. */
+	assert_true(vrrp_adver_phase_us(5, 4000, 2000, &ph));
+	assert_int_equal(ph, 1000);
+	assert_false(vrrp_adver_phase_us(5, 4000, 1000, &ph));
+	/* Every phase lies inside the interval. */
+	for (size_t i = 0; i < 5000; i += 7) {
+		assert_true(vrrp_adver_phase_us(i, 5000, 100000, &ph));
+		assert_true(ph < 100000);
+	}
+}
+
+static void test_phase_next(void **state)
+{
+	(void)state;
+	const uint64_t I = 100000;
+	/* Strictly after now, on the phase, at most one interval away. */
+	assert_int_equal(vrrp_phase_next_us(1000000, I, 30000), 1030000);
+	assert_int_equal(vrrp_phase_next_us(1030000, I, 30000), 1130000);
+	assert_int_equal(vrrp_phase_next_us(1029999, I, 30000), 1030000);
+	assert_int_equal(vrrp_phase_next_us(1030001, I, 30000), 1130000);
+	/* Before the first instant of the phase (clock near zero). */
+	assert_int_equal(vrrp_phase_next_us(5, I, 30000), 30000);
+	/* A phase given beyond the interval is taken modulo it. */
+	assert_int_equal(vrrp_phase_next_us(1000000, I, 130000), 1030000);
+	for (uint64_t now = 999; now < 3 * I; now += 3331) {
+		uint64_t t = vrrp_phase_next_us(now, I, 70000);
+		assert_true(t > now && t - now <= I);
+		assert_int_equal(t % I, 70000);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -92,6 +144,8 @@ int main(void)
 		cmocka_unit_test(test_extremes),
 		cmocka_unit_test(test_down_timer_adverts),
 		cmocka_unit_test(test_conversions_and_fields),
+		cmocka_unit_test(test_adver_phase_slots),
+		cmocka_unit_test(test_phase_next),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
