@@ -328,14 +328,14 @@ static void vi_track_dump(json_object *o, const void *obj)
 }
 
 static const struct field_map vi_scripts[] = {
-	{ "notify_master", offsetof(struct vrrp_instance_conf, notify_master) },
-	{ "notify_backup", offsetof(struct vrrp_instance_conf, notify_backup) },
-	{ "notify_fault", offsetof(struct vrrp_instance_conf, notify_fault) },
-	{ "notify_stop", offsetof(struct vrrp_instance_conf, notify_stop) },
-	{ "notify_deleted", offsetof(struct vrrp_instance_conf, notify_deleted) },
-	{ "notify", offsetof(struct vrrp_instance_conf, notify) },
+	{ "notify_master", offsetof(struct vrrp_inst_scripts, notify_master) },
+	{ "notify_backup", offsetof(struct vrrp_inst_scripts, notify_backup) },
+	{ "notify_fault", offsetof(struct vrrp_inst_scripts, notify_fault) },
+	{ "notify_stop", offsetof(struct vrrp_inst_scripts, notify_stop) },
+	{ "notify_deleted", offsetof(struct vrrp_inst_scripts, notify_deleted) },
+	{ "notify", offsetof(struct vrrp_inst_scripts, notify) },
 	{ "notify_master_rx_lower_pri",
-	  offsetof(struct vrrp_instance_conf, notify_master_rx_lower_pri) },
+	  offsetof(struct vrrp_inst_scripts, notify_master_rx_lower_pri) },
 	{ NULL, 0 },
 };
 
@@ -350,13 +350,20 @@ static int vi_script(struct cf_ctx *c, const struct cf_node *n, void *obj)
 	}
 	if (!strcmp(n->argv[0], "notify_deleted"))
 		INST(obj)->notify_deleted_given = true;
-	return parse_script_conf(c, n, FMAP_FIELD(obj, fm, struct script_conf)) ? 0 : -1;
+	struct vrrp_inst_scripts **sp = &INST(obj)->scripts;
+	if (!*sp) {
+		*sp = arena_alloc(c->a, sizeof(**sp));
+		memset(*sp, 0, sizeof(**sp));
+	}
+	return parse_script_conf(c, n, FMAP_FIELD(*sp, fm, struct script_conf)) ? 0 : -1;
 }
 
 static void vi_script_dump(json_object *o, const void *obj)
 {
+	static const struct vrrp_inst_scripts none;
+	const struct vrrp_inst_scripts *sc = CINST(obj)->scripts ? CINST(obj)->scripts : &none;
 	for (const struct field_map *fm = vi_scripts; fm->name; fm++)
-		dump_script_conf(o, fm->name, FMAP_CFIELD(obj, fm, struct script_conf));
+		dump_script_conf(o, fm->name, FMAP_CFIELD(sc, fm, struct script_conf));
 	dump_bool(o, "notify_deleted_given", CINST(obj)->notify_deleted_given);
 }
 

@@ -176,15 +176,27 @@ static int add_target(struct vrrp_notify *n, bool group, const char *name,
 	return h;
 }
 
+/* An instance's scripts in the order of enum notify_script; an instance
+ * without any gets empty ones. */
+static void instance_scripts(const struct vrrp_instance_conf *ic,
+			     const struct script_conf *sc[NS__COUNT])
+{
+	static const struct vrrp_inst_scripts none;
+	const struct vrrp_inst_scripts *s = ic->scripts ? ic->scripts : &none;
+	const struct script_conf *v[NS__COUNT] = {
+		&s->notify_master, &s->notify_backup, &s->notify_fault, &s->notify_stop,
+		&s->notify_deleted, &s->notify_master_rx_lower_pri, &s->notify,
+	};
+	memcpy(sc, v, sizeof(v));
+}
+
 bool vrrp_notify_instance_needed(const struct vrrp_notify *n, const struct vrrp_instance_conf *ic)
 {
-	const struct script_conf *sc[] = {
-		&ic->notify_master, &ic->notify_backup, &ic->notify_fault, &ic->notify_stop,
-		&ic->notify_deleted, &ic->notify_master_rx_lower_pri, &ic->notify,
-	};
+	const struct script_conf *sc[NS__COUNT];
 	if (n->fifo_global.fd >= 0 || n->fifo_vrrp.fd >= 0)
 		return true;
-	for (size_t i = 0; i < sizeof(sc) / sizeof(sc[0]); i++)
+	instance_scripts(ic, sc);
+	for (size_t i = 0; i < NS__COUNT; i++)
 		if (sc[i]->cmd)
 			return true;
 	return false;
@@ -193,10 +205,8 @@ bool vrrp_notify_instance_needed(const struct vrrp_notify *n, const struct vrrp_
 int vrrp_notify_add_instance(struct vrrp_notify *n, const struct vrrp_instance_conf *ic,
 			     char *err, size_t errlen)
 {
-	const struct script_conf *sc[NS__COUNT] = {
-		&ic->notify_master, &ic->notify_backup, &ic->notify_fault, &ic->notify_stop,
-		&ic->notify_deleted, &ic->notify_master_rx_lower_pri, &ic->notify,
-	};
+	const struct script_conf *sc[NS__COUNT];
+	instance_scripts(ic, sc);
 	return add_target(n, false, ic->name, sc, ic->notify_deleted_given,
 			  ic->notify_priority_changes, err, errlen);
 }

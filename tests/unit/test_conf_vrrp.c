@@ -503,22 +503,33 @@ static void test_notify_scripts(void **state)
 		" they will run as root without checks");
 	assert_int_equal(diag_exit_code(&D), CONF_EXIT_SCRIPT_SECURITY);
 	struct vrrp_instance_conf *v = inst(0);
-	assert_string_equal(v->notify_master.cmd, "/bin/true");
-	assert_null(v->notify_master.user);
-	assert_string_equal(v->notify_backup.cmd, "/bin/echo backup");
-	assert_string_equal(v->notify_backup.user, "nobody");
-	assert_string_equal(v->notify_backup.group, "nogroup");
-	assert_int_equal(v->notify_backup.loc.line, 8);
-	assert_string_equal(v->notify.cmd, "/usr/local/bin/notify.sh");
-	assert_non_null(v->notify_master_rx_lower_pri.cmd);
+	assert_string_equal(v->scripts->notify_master.cmd, "/bin/true");
+	assert_null(v->scripts->notify_master.user);
+	assert_string_equal(v->scripts->notify_backup.cmd, "/bin/echo backup");
+	assert_string_equal(v->scripts->notify_backup.user, "nobody");
+	assert_string_equal(v->scripts->notify_backup.group, "nogroup");
+	assert_int_equal(v->scripts->notify_backup.loc.line, 8);
+	assert_string_equal(v->scripts->notify.cmd, "/usr/local/bin/notify.sh");
+	assert_non_null(v->scripts->notify_master_rx_lower_pri.cmd);
 	assert_true(v->notify_deleted_given);
-	assert_null(v->notify_deleted.cmd);
+	assert_null(v->scripts->notify_deleted.cmd);
 	assert_int_equal(v->smtp_alert, 1);
 	assert_int_equal(v->notify_priority_changes, 0);
 	assert_int_equal(CFG->nscripts, 4);
 	load("global_defs {\n enable_script_security\n}\n" MIN_VI " notify_fault /bin/true\n}\n");
 	CLEAN();
 	assert_int_equal(diag_exit_code(&D), CONF_EXIT_OK);
+	assert_string_equal(inst(0)->scripts->notify_fault.cmd, "/bin/true");
+	assert_null(inst(0)->scripts->notify_master.cmd);
+	/* No script, no block: the instance pays a pointer, not 280 bytes. */
+	load(MIN_VI "}\n");
+	CLEAN();
+	assert_null(inst(0)->scripts);
+	/* `notify_deleted` alone changes the state name only: no block. */
+	load(MIN_VI " notify_deleted\n}\n");
+	CLEAN();
+	assert_true(inst(0)->notify_deleted_given);
+	assert_null(inst(0)->scripts);
 }
 
 /* ---- trackers ---------------------------------------------------------- */
