@@ -10,8 +10,13 @@ instance; the same keepalived.conf text for both implementations.
 Once A is master of everything (all VIPs on A, none on B) and its delayed
 gratuitous ARPs are over, a window of --window seconds (default 60,
 --quick 15) measures, per node:
-  CPU     utime+stime of every process in the daemon's process group
-          (/proc/PID/stat) over the window, in CPU seconds per second;
+  CPU     CPU time of every process in the daemon's process group over the
+          window (/proc/PID/schedstat: the scheduler's nanosecond count, not
+          the 250 Hz tick samples of utime/stime), in CPU seconds per second;
+          the verdict line also splits it into user space and kernel by the
+          utime/stime ratio: the kernel part includes carrying each advert
+          through veth, the bridge and the receivers' sockets in the
+          sender's context, the same work for both daemons;
   RSS     VmRSS summed over the same processes (the largest of the samples);
   jitter  from a capture on every bridge (tcpdump -w, parsed here): for each
           instance the gaps between the master's consecutive adverts, minus
@@ -101,7 +106,12 @@ def add_segments(lab, k):
 
 
 def vip_count(node):
-    out = node.ip("-j", "-4", "addr", "show", timeout=30).stdout
+    """The node's /32 VIPs; -1 when `ip` did not answer in 30 s (seen while
+    keepalived churns through 1,000 instances: the caller asks again)."""
+    try:
+        out = node.ip("-j", "-4", "addr", "show", timeout=30).stdout
+    except subprocess.TimeoutExpired:
+        return -1
     n = 0
     for link in json.loads(out or "[]"):
         for a in link.get("addr_info", []):
@@ -111,15 +121,31 @@ def vip_count(node):
 
 
 def cpu_seconds(pgid):
-    total = 0
+    """(CPU, utime, stime) of the process group's processes, in seconds.
+    CPU is the scheduler's own count (/proc/PID/schedstat, nanoseconds);
+    utime and stime come from the kernel's 250 Hz tick sampling and only
+    say how CPU splits between user space and the kernel.  With tick
+    accounting, stime includes the softirq work done in the process's
+    context: carrying its adverts through veth, the bridge and into the
+    peer's and the captures' sockets."""
+    cpu = user = system = 0
     for pid in group_pids(pgid):
         try:
             stat = open(f"/proc/{pid}/stat").read()
+            sched = open(f"/proc/{pid}/schedstat").read()
         except OSError:
             continue
         f = stat[stat.rindex(")") + 2:].split()
-        total += int(f[11]) + int(f[12])
-    return total / CLK_TCK
+        user += int(f[11])
+        system += int(f[12])
+        cpu += int(sched.split()[0])
+    return cpu / 1e9, user / CLK_TCK, system / CLK_TCK
+
+
+def user_share(before, after):
+    """utime / (utime + stime) over the window (ticks)."""
+    u, t = after[1] - before[1], after[1] + after[2] - before[1] - before[2]
+    return u / t if t > 0 else 0.0
 
 
 def rss_kib(pgid):
@@ -269,7 +295,9 @@ def measure(impl, build, n, interval, window, keep=None, rmem=None):
             for path, _ in caps:
                 shutil.copy(path, dest / path.name)
         return dict(impl=impl, n=n, interval=interval, settle=settled, unsettled=unsettled,
-                    cpu=((c1[0] - c0[0]) / span, (c1[1] - c0[1]) / span),
+                    cpu=tuple((c1[i][0] - c0[i][0]) / span for i in (0, 1)),
+                    usr=tuple(user_share(c0[i], c1[i]) * (c1[i][0] - c0[i][0]) / span
+                              for i in (0, 1)),
                     rss=(rss[0] / 1024, rss[1] / 1024), false=tr1 - tr0,
                     alive=alive, dropped=dropped, load=load, **jit)
     except Exception as e:
@@ -322,7 +350,10 @@ def verdict(h, k):
             why.append("CPU")
         if rss_r > 0.5:
             why.append("RSS")
-        head = f"ratio halod/keepalived (A+B): CPU {cpu_r:.3f}, RSS {rss_r:.3f}; "
+        usr_r = sum(h["usr"]) / max(1e-9, sum(k["usr"]))
+        head = (f"ratio halod/keepalived (A+B): CPU {cpu_r:.3f} (user space alone "
+                f"{usr_r:.3f}; system {sum(h['cpu']) - sum(h['usr']):.3f} vs "
+                f"{sum(k['cpu']) - sum(k['usr']):.3f} s/s), RSS {rss_r:.3f}; ")
     else:
         head = "no keepalived figures; "
     return head + ("target met" if not why else "NOT met (" + ", ".join(why) + ")")
