@@ -7,7 +7,9 @@
  *                        "restarts", "last_exit" (null until a death)}],
  *          "last_reload": null | {"time", "ok", "errors", "warnings",
  *                                 "messages": [first 50 diagnostics]},
- *          "subsystems": {"vrrp": <the child's status> | {"error": "..."}}}
+ *          "subsystems": {"vrrp": <the child's status> | {"error": "..."}
+ *                         | {"running": false, "why": "not started: ..."},
+ *                         "lb": the same}}
  *         The children are asked asynchronously; whoever has not answered
  *         within STATUS_TIMEOUT_MS gets {"error": "no answer within 1 s"}.
  * reload  as SIGHUP; {"reloaded", "errors", "warnings", "messages"}
@@ -181,8 +183,18 @@ static void cmd_status(void *ctx, struct ctl_req *req, json_object *args)
 	s->status_reqs = r;
 	for (int i = 0; i < SUP_NCHILDREN; i++) {
 		struct child *c = &s->children[i];
-		if (!s->child_inited[i])
+		if (!s->child_inited[i]) {
+			/* Say why, rather than leave the subsystem out. */
+			const char *name;
+			const char *why = sup_child_absent_why(s, i, &name);
+			if (why) {
+				json_object *o = json_object_new_object();
+				json_object_object_add(o, "running", json_object_new_boolean(0));
+				json_object_object_add(o, "why", json_object_new_string(why));
+				json_object_object_add(r->subsystems, name, o);
+			}
 			continue;
+		}
 		/* A placeholder keeps the children's order whatever order
 		 * they answer in (json-c replaces a value in place). */
 		json_object_object_add(r->subsystems, c->name, NULL);

@@ -111,6 +111,21 @@ static bool child_wanted(const struct supervisor *s, enum cli_child k)
 	return k == CLI_CHILD_VRRP ? s->conf.vrrp_instances > 0 : s->conf.virtual_servers > 0;
 }
 
+const char *sup_child_absent_why(const struct supervisor *s, int i, const char **name)
+{
+	const struct cli_opts *o = &s->opts;
+	enum cli_child k = child_kind[i];
+	*name = cli_child_name(k);
+	if (child_wanted(s, k))
+		return NULL;
+	if (o->vrrp_only)
+		return "not started: -P/--vrrp runs the VRRP subsystem only";
+	if (o->check_only)
+		return "not started: -C/--check runs the load balancer only";
+	return k == CLI_CHILD_VRRP ? "not started: the configuration has no vrrp_instance"
+				   : "not started: the configuration has no virtual_server";
+}
+
 static void notify_status(struct supervisor *s)
 {
 	char buf[256];

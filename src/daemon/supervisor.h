@@ -84,6 +84,9 @@ void sup_stop(struct supervisor *s, int exit_code);
 /* daemon_trim_heap() on the next loop iteration, once whatever the current
  * callback's callers still hold (a child's parsed reply) is freed. */
 void sup_trim_soon(struct supervisor *s);
+/* Why child i (SUP_NCHILDREN order) is not started, for the status reply;
+ * NULL when it is wanted.  *name: the subsystem's name ("vrrp", "lb"). */
+const char *sup_child_absent_why(const struct supervisor *s, int i, const char **name);
 
 /* sup_ctl.c: the control socket's command table and its pending work. */
 const struct ctl_cmd *sup_ctl_table(void);

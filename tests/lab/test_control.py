@@ -234,6 +234,7 @@ def test_haloctl_status(halod, haloctl_bin):
     assert fields["config file"] == str(d.conf)
     assert fields["control socket"] == str(d.socket)
     assert "vrrp" in r.stdout
+    assert "not started: the configuration has no virtual_server" in r.stdout
 
 
 @pytest.mark.parametrize("argv", [["status", "--json"], ["--json", "status"]])
@@ -248,6 +249,12 @@ def test_haloctl_status_json(halod, haloctl_bin, argv):
     assert st["control_socket"] == str(d.socket)
     assert isinstance(st["uptime_s"], (int, float)) and st["uptime_s"] >= 0
     assert {c["name"] for c in st["children"]} >= {"vrrp"}
+    # No virtual_server: no LB child, and the reply says so rather than
+    # leaving the subsystem out.
+    assert [c["name"] for c in st["children"]] == ["vrrp"]
+    assert st["subsystems"]["lb"] == {
+        "running": False, "why": "not started: the configuration has no virtual_server"}
+    assert "instances" in st["subsystems"]["vrrp"]
 
 
 def test_haloctl_errors_and_exit_codes(halod, haloctl_bin, workdir):
