@@ -52,13 +52,22 @@ uint16_t vrrp_v3_adver_int_field(uint64_t interval_us)
 bool vrrp_adver_phase_us(size_t ordinal, size_t count, uint64_t adver_int_us,
 			 uint64_t *phase_us)
 {
-	uint64_t slots = (count + VRRP_PHASE_GROUP - 1) / VRRP_PHASE_GROUP;
+	uint64_t group = adver_int_us / VRRP_PHASE_US_PER_INST;
+	if (group < VRRP_PHASE_GROUP)
+		group = VRRP_PHASE_GROUP;
+	uint64_t slots = (count + group - 1) / group;
 	uint64_t most = adver_int_us / VRRP_PHASE_MIN_GAP_US;
 	if (slots > most)
 		slots = most;
 	if (slots <= 1)
 		return false;
-	*phase_us = (ordinal % slots) * (adver_int_us / slots);
+	/* Within its slot each instance is 1 µs after the one before: equal
+	 * deadlines would leave their order to the heap, which changes from
+	 * round to round, and an instance's place in the burst (its delay)
+	 * with it.  Distinct deadlines keep every instance at the same place,
+	 * and the engine's batching slack still sends a slot in one wake-up. */
+	uint64_t width = adver_int_us / slots;
+	*phase_us = (ordinal % slots) * width + (ordinal / slots) % width;
 	return true;
 }
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <stdbool.h>
 
 #include "vrrp/vrrp_timer.h"
 
@@ -92,26 +93,44 @@ static void test_adver_phase_slots(void **state)
 	assert_false(vrrp_adver_phase_us(0, 1, 1000000, &ph));
 	assert_false(vrrp_adver_phase_us(49, VRRP_PHASE_GROUP, 1000000, &ph));
 	assert_int_equal(ph, 12345);
-	/* 1,000 at 1 s: 20 slots 50 ms apart, dealt round-robin. */
-	assert_true(vrrp_adver_phase_us(0, 1000, 1000000, &ph));
+	/* 1,000 at 100 ms: 20 slots 5 ms apart, dealt round-robin. */
+	assert_true(vrrp_adver_phase_us(0, 1000, 100000, &ph));
 	assert_int_equal(ph, 0);
-	assert_true(vrrp_adver_phase_us(1, 1000, 1000000, &ph));
-	assert_int_equal(ph, 50000);
-	assert_true(vrrp_adver_phase_us(19, 1000, 1000000, &ph));
-	assert_int_equal(ph, 950000);
-	assert_true(vrrp_adver_phase_us(21, 1000, 1000000, &ph));
-	assert_int_equal(ph, 50000);
+	assert_true(vrrp_adver_phase_us(1, 1000, 100000, &ph));
+	assert_int_equal(ph, 5000);
+	assert_true(vrrp_adver_phase_us(19, 1000, 100000, &ph));
+	assert_int_equal(ph, 95000);
+	/* The second round of the deal: 1 us into each slot. */
+	assert_true(vrrp_adver_phase_us(21, 1000, 100000, &ph));
+	assert_int_equal(ph, 5001);
+	assert_true(vrrp_adver_phase_us(999, 1000, 100000, &ph));
+	assert_int_equal(ph, 95049);
+	/* At 1 s a slot holds 200: 1,000 make 5 slots 200 ms apart; 200 none. */
+	assert_true(vrrp_adver_phase_us(7, 1000, 1000000, &ph));
+	assert_int_equal(ph, 400001);
+	assert_false(vrrp_adver_phase_us(3, 200, 1000000, &ph));
+	/* At 3 s, 600 per slot. */
+	assert_false(vrrp_adver_phase_us(3, 600, 3000000, &ph));
+	assert_true(vrrp_adver_phase_us(3, 601, 3000000, &ph));
+	assert_int_equal(ph, 1500001);
 	/* 1,000 at 10 ms would be 20 slots 500 us apart: capped at 10, 1 ms. */
 	assert_true(vrrp_adver_phase_us(13, 1000, 10000, &ph));
-	assert_int_equal(ph, 3000);
+	assert_int_equal(ph, 3001);
 	/* 2 ms: only 2 slots fit; 1 ms: one - no phase. */
 	assert_true(vrrp_adver_phase_us(5, 4000, 2000, &ph));
+	assert_int_equal(ph, 1002);
+	/* More instances than microseconds in a slot: the offset wraps
+	 * within the slot, never into the next one. */
+	assert_true(vrrp_adver_phase_us(2 * 1000 * 2 + 1, 4000 * 2, 2000, &ph));
 	assert_int_equal(ph, 1000);
 	assert_false(vrrp_adver_phase_us(5, 4000, 1000, &ph));
-	/* Every phase lies inside the interval. */
-	for (size_t i = 0; i < 5000; i += 7) {
+	/* Every phase lies inside the interval, and no two are equal. */
+	static bool seen[100000];
+	for (size_t i = 0; i < 5000; i++) {
 		assert_true(vrrp_adver_phase_us(i, 5000, 100000, &ph));
 		assert_true(ph < 100000);
+		assert_false(seen[ph]);
+		seen[ph] = true;
 	}
 }
 
