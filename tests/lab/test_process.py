@@ -279,7 +279,10 @@ def test_status_schema(halod_bin, workdir, daemons):
     sub = st["subsystems"]["vrrp"]
     assert sub["subsystem"] == "vrrp" and sub["pid"] == c["pid"]
     assert len(sub["instances"]) == 1 and sub["config_loaded"]
-    assert list(st["subsystems"]) == ["vrrp"]
+    # The subsystem without a child says why instead of being left out.
+    assert list(st["subsystems"]) == ["vrrp", "lb"]
+    assert st["subsystems"]["lb"] == {
+        "running": False, "why": "not started: the configuration has no virtual_server"}
     assert request(d.socket, "ping") == {"ok": True, "result": {"pong": True}}
 
 
