@@ -14,7 +14,6 @@ each round of adverts is one burst of all 40, as before.
 
 Run as root:  HALO_BUILD_DIR=build-x /usr/bin/python3 -m pytest tests/lab/test_vrrp_phase.py
 """
-import re
 import time
 
 import pytest
@@ -48,9 +47,7 @@ def adverts_by_vrid(lab, d, n):
              and len(d.instances()) == n, 15, f"{n} instances MASTER", interval=0.2)
     path, p = lab.capture("phase", "ip proto 112")
     time.sleep(1.5)
-    lab.stop_capture(p)
-    err = p.stderr.read() or b""
-    assert re.search(rb"(^|\n)0 packets dropped by kernel", err), err
+    lab.stop_capture(p)  # fails if tcpdump dropped any
     times = {}
     for pkt in tshark_vrrp(path):
         times.setdefault(int(pkt["vrid"]), []).append(pkt["t"])

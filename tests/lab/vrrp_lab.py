@@ -15,6 +15,7 @@ namespaces; the fixture calls it even when the test fails or is interrupted.
 import json
 import os
 import pathlib
+import re
 import secrets
 import signal
 import socket
@@ -330,6 +331,9 @@ class Lab:
         return path, p
 
     def stop_capture(self, p):
+        """Stops tcpdump; fails if it dropped packets, since whatever a test
+        then concludes from the capture (a missing advert, a gap) would be
+        about the capture, not about the daemons."""
         time.sleep(0.2)
         p.send_signal(signal.SIGINT)
         try:
@@ -337,6 +341,10 @@ class Lab:
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait(timeout=5)
+            return
+        err = p.stderr.read() or b""
+        m = re.search(rb"(\d+) packets? dropped by kernel", err)
+        assert not m or int(m.group(1)) == 0, f"the capture dropped packets: {err!r}"
 
     def close(self):
         """Kills what was started, deletes the namespaces; then fails if a
