@@ -342,6 +342,8 @@ class Lab:
             p.kill()
             p.wait(timeout=5)
             return
+        if p.stderr is None:  # not a capture of ours (the demo's client)
+            return
         err = p.stderr.read() or b""
         m = re.search(rb"(\d+) packets? dropped by kernel", err)
         assert not m or int(m.group(1)) == 0, f"the capture dropped packets: {err!r}"
