@@ -55,7 +55,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "lab"))
 
-from vrrp_lab import Lab, ctl_request, group_pids, sh, wait_for  # noqa: E402
+from vrrp_lab import Lab, ctl_request, group_pids, sh, tcpdump_drops, wait_for  # noqa: E402
 
 PER_SEGMENT = 250
 PRIO_A, PRIO_B = 200, 100
@@ -240,8 +240,7 @@ def stop_caps(caps):
         except subprocess.TimeoutExpired:
             p.kill()
             _, err = p.communicate(timeout=5)
-        m = re.search(rb"(\d+) packets? dropped by kernel", err or b"")
-        dropped += int(m.group(1)) if m else 0
+        dropped += tcpdump_drops(err)
     return dropped
 
 

@@ -237,6 +237,14 @@ struct vrrp_instance_conf {
 	char *sync_group; /* set by validation: the group it belongs to */
 };
 
+/* The instance's scripts, or an empty set when it has none. */
+static inline const struct vrrp_inst_scripts *
+vrrp_inst_scripts_of(const struct vrrp_instance_conf *c)
+{
+	static const struct vrrp_inst_scripts none;
+	return c->scripts ? c->scripts : &none;
+}
+
 struct vrrp_sync_group_conf {
 	char *name;
 	struct cf_loc loc;

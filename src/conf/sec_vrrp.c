@@ -360,8 +360,7 @@ static int vi_script(struct cf_ctx *c, const struct cf_node *n, void *obj)
 
 static void vi_script_dump(json_object *o, const void *obj)
 {
-	static const struct vrrp_inst_scripts none;
-	const struct vrrp_inst_scripts *sc = CINST(obj)->scripts ? CINST(obj)->scripts : &none;
+	const struct vrrp_inst_scripts *sc = vrrp_inst_scripts_of(CINST(obj));
 	for (const struct field_map *fm = vi_scripts; fm->name; fm++)
 		dump_script_conf(o, fm->name, FMAP_CFIELD(sc, fm, struct script_conf));
 	dump_bool(o, "notify_deleted_given", CINST(obj)->notify_deleted_given);

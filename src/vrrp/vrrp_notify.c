@@ -181,8 +181,7 @@ static int add_target(struct vrrp_notify *n, bool group, const char *name,
 static void instance_scripts(const struct vrrp_instance_conf *ic,
 			     const struct script_conf *sc[NS__COUNT])
 {
-	static const struct vrrp_inst_scripts none;
-	const struct vrrp_inst_scripts *s = ic->scripts ? ic->scripts : &none;
+	const struct vrrp_inst_scripts *s = vrrp_inst_scripts_of(ic);
 	const struct script_conf *v[NS__COUNT] = {
 		&s->notify_master, &s->notify_backup, &s->notify_fault, &s->notify_stop,
 		&s->notify_deleted, &s->notify_master_rx_lower_pri, &s->notify,

@@ -58,9 +58,9 @@ uint64_t vrrp_master_down_interval_n_us(unsigned version, uint8_t priority,
  * wake-up of the sender and of each receiver (bench/scale, 1,000 x 1 s:
  * 20 slots cost the master ~30% more CPU than 5).  The price is jitter:
  * how fast a burst goes varies from round to round, so an instance late
- * in a burst of 200 (~1.3 ms here) moves by a few hundred microseconds.  Returns false when
- * one slot holds everything (S = 1: the RFC's plain "one interval after
- * the last advert"); otherwise *phase_us is the offset in
+ * in a burst of 200 (~1.3 ms here) moves by a few hundred microseconds.
+ * Returns false when one slot holds everything (S = 1: the RFC's plain
+ * "one interval after the last advert"); otherwise *phase_us is the offset in
  * [0, adver_int_us): the slot's start plus 1 µs per instance dealt to the
  * slot before this one, so no two instances share a deadline. */
 #define VRRP_PHASE_GROUP 50

@@ -1,8 +1,9 @@
 """Advert phases of a large configuration (src/vrrp/vrrp_timer.h).
 
 Instances that become master together would send in one burst per
-interval; a configuration of more than VRRP_PHASE_GROUP (50) instances
-deals them round-robin over slots spread across the interval instead.
+interval; a configuration too large for one slot (at 100 ms a slot holds
+VRRP_PHASE_GROUP = 50) deals them round-robin over slots spread across the
+interval instead.
 Here 120 VRRPv3 instances at 100 ms on one node (3 slots, 33.3 ms apart)
 must:
   - send each instance's adverts at the phase of its place in the file:

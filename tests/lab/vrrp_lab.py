@@ -345,8 +345,7 @@ class Lab:
         if p.stderr is None:  # not a capture of ours (the demo's client)
             return
         err = p.stderr.read() or b""
-        m = re.search(rb"(\d+) packets? dropped by kernel", err)
-        assert not m or int(m.group(1)) == 0, f"the capture dropped packets: {err!r}"
+        assert tcpdump_drops(err) == 0, f"the capture dropped packets: {err!r}"
 
     def close(self):
         """Kills what was started, deletes the namespaces; then fails if a
@@ -367,6 +366,12 @@ class Lab:
         self.tmpdir.cleanup()
         for out in logs:
             assert "Sanitizer" not in out and "runtime error:" not in out, out
+
+
+def tcpdump_drops(stderr):
+    """The "N packets dropped by kernel" tcpdump prints on exit (0 if absent)."""
+    m = re.search(rb"(\d+) packets? dropped by kernel", stderr or b"")
+    return int(m.group(1)) if m else 0
 
 
 def tshark_vrrp(pcap, extra_fields=()):
